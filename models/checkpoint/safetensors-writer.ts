@@ -36,12 +36,13 @@ export async function writeSafetensors(path: string, tensors: Iterable<TensorToW
     }
     await handle.sync();
     await handle.close();
+    await rename(partial, path);
   } catch (error) {
+    // close() after a successful close() rejects; the write error is the one to report.
     await handle.close().catch(() => undefined);
     await rm(partial, { force: true });
     throw error;
   }
-  await rename(partial, path);
 }
 
 function validateTensors(path: string, tensors: TensorToWrite[]): TensorToWrite[] {
