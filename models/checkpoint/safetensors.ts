@@ -1,28 +1,20 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { CheckpointError } from './errors.js';
-import { assertLittleEndianHost, bfloat16ToFloat32, elementCount, float16ToFloat32, type SafetensorsDtype } from './dtypes.js';
+import { assertLittleEndianHost, elementCount } from './dtypes.js';
+import { readExactly } from './file-bytes.js';
 import { MAX_HEADER_BYTES, parseHeader, type HeaderEntry } from './safetensors-header.js';
+import { bytesToFloat32, type TensorInfo, type TensorSource } from './tensor-source.js';
 
 export type { SafetensorsDtype } from './dtypes.js';
 export { CheckpointError } from './errors.js';
+export type { TensorInfo } from './tensor-source.js';
 export { writeSafetensors, type TensorToWrite } from './safetensors-writer.js';
-
-/** A tensor's header entry, without its data. */
-export interface TensorInfo {
-  name: string;
-  dtype: SafetensorsDtype;
-  shape: number[];
-  byteLength: number;
-}
-
-/** Largest single read; node's fs.readSync takes at most 2 GiB - 1 bytes per call. */
-const READ_CHUNK_BYTES = 1 << 30;
 
 /**
  * A safetensors file read into memory once: the header is validated on open and every accessor
  * hands out views of the one data buffer, so a 1 GB checkpoint costs 1 GB of memory.
  */
-export class SafetensorsFile {
+export class SafetensorsFile implements TensorSource {
   readonly path: string;
   readonly metadata: Record<string, string>;
   private readonly entries: Map<string, HeaderEntry>;
@@ -86,23 +78,7 @@ export class SafetensorsFile {
    */
   float32(name: string): Float32Array {
     const entry = this.entry(name);
-    const bytes = this.bytes(name);
-    const count = elementCount(entry.shape);
-    switch (entry.dtype) {
-      case 'F32':
-        if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, count);
-        return new Float32Array(copyOf(bytes).buffer, 0, count);
-      case 'F16':
-        return float16ToFloat32(alignedView(bytes, Uint16Array, count));
-      case 'BF16':
-        return bfloat16ToFloat32(alignedView(bytes, Uint16Array, count));
-      case 'F64':
-        return Float32Array.from(alignedView(bytes, Float64Array, count));
-      default:
-        throw new CheckpointError(
-          `${this.path}: tensor "${name}" is ${entry.dtype}, not a float dtype; read it with bytes() instead of float32().`,
-        );
-    }
+    return bytesToFloat32(this.path, name, entry.dtype, this.bytes(name), elementCount(entry.shape));
   }
 
   /** Returns the tensor's raw little-endian bytes as a view of the file's data; do not modify it. */
@@ -118,30 +94,4 @@ export class SafetensorsFile {
     }
     return entry;
   }
-}
-
-type TypedArrayClass<T> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
-
-/** A typed view of the bytes, copying them first when their offset is not a multiple of the element size. */
-function alignedView<T>(bytes: Uint8Array, kind: TypedArrayClass<T>, count: number): T {
-  const source = bytes.byteOffset % kind.BYTES_PER_ELEMENT === 0 ? bytes : copyOf(bytes);
-  return new kind(source.buffer, source.byteOffset, count);
-}
-
-function copyOf(bytes: Uint8Array): Uint8Array {
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return copy;
-}
-
-/** Reads exactly `length` bytes at `position` into a buffer of its own (byteOffset 0). */
-function readExactly(fd: number, path: string, position: number, length: number): Uint8Array {
-  const buffer = new Uint8Array(new ArrayBuffer(length));
-  let done = 0;
-  while (done < length) {
-    const read = readSync(fd, buffer, done, Math.min(READ_CHUNK_BYTES, length - done), position + done);
-    if (read === 0) throw new CheckpointError(`${path}: file ended after ${position + done} bytes while reading; it changed or was truncated during the read.`);
-    done += read;
-  }
-  return buffer;
 }
