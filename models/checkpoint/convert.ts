@@ -1,0 +1,40 @@
+import { writeSafetensors, type TensorToWrite } from './safetensors-writer.js';
+import { TorchBinFile } from './torch-bin.js';
+
+/**
+ * Buffers that old transformers releases saved in pytorch_model.bin but that are not weights.
+ * `text_decoder.bert.embeddings.position_ids` is arange(512) as int64; transformers now registers it
+ * with persistent=False, so save_pretrained leaves it out and a load of this checkpoint reports it as
+ * unexpected. Dropping it makes the converted file hold the same tensors as a current save.
+ */
+export const LEGACY_BUFFERS: readonly string[] = Object.freeze(['text_decoder.bert.embeddings.position_ids']);
+
+export interface ConversionResult {
+  /** Number of tensors written. */
+  tensors: number;
+  /** Names left out because they are in LEGACY_BUFFERS. */
+  dropped: string[];
+  /** State dict keys whose values were not tensors. */
+  skipped: string[];
+}
+
+/**
+ * Converts a torch.save checkpoint into a safetensors file with `{format: 'pt'}` metadata, as
+ * transformers writes. Contiguous tensors go to the writer as views of the archive, so memory stays
+ * near the size of the .bin; the output appears at `outPath` only once complete.
+ */
+export async function convertTorchBinToSafetensors(binPath: string, outPath: string): Promise<ConversionResult> {
+  const source = TorchBinFile.open(binPath);
+  const kept = source.names().filter((name) => !LEGACY_BUFFERS.includes(name));
+  const dropped = source.names().filter((name) => LEGACY_BUFFERS.includes(name));
+
+  function* tensors(): Generator<TensorToWrite> {
+    for (const name of kept) {
+      const info = source.info(name);
+      yield { name, dtype: info.dtype, shape: info.shape, data: source.bytes(name) };
+    }
+  }
+
+  await writeSafetensors(outPath, tensors(), { format: 'pt' });
+  return { tensors: kept.length, dropped, skipped: [...source.skipped] };
+}
