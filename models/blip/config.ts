@@ -38,8 +38,6 @@ export interface TextConfig {
 export interface BlipConfig {
   vision: VisionConfig;
   text: TextConfig;
-  /** Total tokens including the prompt, transformers' max_length default. */
-  maxLength: number;
 }
 
 type Json = Record<string, unknown>;
@@ -90,7 +88,7 @@ export function parseBlipConfig(raw: unknown, file: string): BlipConfig {
   if (text.hiddenSize % text.numHeads !== 0) throw new ModelError(`${file}: text hidden_size ${text.hiddenSize} is not a multiple of num_attention_heads ${text.numHeads}`);
   if (vision.imageSize % vision.patchSize !== 0) throw new ModelError(`${file}: image_size ${vision.imageSize} is not a multiple of patch_size ${vision.patchSize}`);
   if (text.bosTokenId >= text.vocabSize) throw new ModelError(`${file}: bos_token_id ${text.bosTokenId} is outside vocab_size ${text.vocabSize}`);
-  return { vision, text, maxLength: t('max_length', 20) };
+  return { vision, text };
 }
 
 /** Reads and parses `config.json` of a model directory. */

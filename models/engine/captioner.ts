@@ -17,6 +17,13 @@ import { VariantError } from './errors.js';
 import { GraphSession, OrtTensor } from './onnx-session.js';
 import type { CaptionOptions, CaptionResult, ImageInput } from './types.js';
 
+/**
+ * transformers 5 generates 20 new tokens when the caller sets no length: the text decoder's own
+ * generation config has no max_length, so config.json's text_config.max_length (20 in the base
+ * checkpoint) is not used. transformers 4 stopped at 20 tokens in total, prompt included.
+ */
+export const DEFAULT_MAX_NEW_TOKENS = 20;
+
 export interface LoadCaptionerOptions {
   modelDir: string;
   /** Variant spec; the fp32 dense greedy baseline when omitted. */
@@ -66,9 +73,9 @@ class OnnxCaptioner implements Captioner {
   }
 
   private decodingOptions(prompt: number[], options: CaptionOptions): DecodingOptions {
-    const { text, maxLength } = this.config;
+    const { text } = this.config;
     const decoding = this.variant.decoding;
-    const maxNewTokens = options.forceNewTokens ?? options.maxNewTokens ?? decoding.maxNewTokens ?? Math.max(1, maxLength - prompt.length);
+    const maxNewTokens = options.forceNewTokens ?? options.maxNewTokens ?? decoding.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
     if (prompt.length + maxNewTokens > text.maxPositions) {
       throw new VariantError(`prompt of ${prompt.length} tokens plus ${maxNewTokens} new tokens exceeds the model's ${text.maxPositions} positions; shorten the prompt or lower maxNewTokens`);
     }

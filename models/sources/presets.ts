@@ -28,13 +28,11 @@ export function presetConfig(preset: Preset): BlipConfig {
     return {
       vision: { ...BASE_VISION, hiddenSize: 64, intermediateSize: 256, numLayers: 2, numHeads: 4 },
       text: { ...BASE_TEXT_IDS, vocabSize: 1002, hiddenSize: 64, intermediateSize: 256, numLayers: 2, numHeads: 4, maxPositions: 64, bosTokenId: 1000 },
-      maxLength: 20,
     };
   }
   return {
     vision: BASE_VISION,
     text: { ...BASE_TEXT_IDS, vocabSize: 30524, hiddenSize: 768, intermediateSize: 3072, numLayers: 12, numHeads: 12, maxPositions: 512, bosTokenId: 30522 },
-    maxLength: 20,
   };
 }
 
