@@ -3,7 +3,7 @@
  * EXIF orientation applied, first frame only, grey replicated, palette expanded, CMYK converted,
  * 16-bit reduced to 8-bit, alpha dropped or composited onto white.
  */
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import type { ImageInput } from '../engine/types.js';
 import { compositeOnWhite } from './alpha-composite.js';
 import { ImageInputError } from './image-input-error.js';
@@ -35,7 +35,7 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
     pipeline = pipeline.removeAlpha();
   }
 
-  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  let decoded: { data: Buffer; info: OutputInfo };
   try {
     decoded = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (error) {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import type { ImageInput } from '../engine/types.js';
 import { ImageInputError } from './image-input-error.js';
 import type { ImageInfo, ImageSourceOptions } from './types.js';
@@ -28,7 +28,7 @@ export interface OpenedImage {
   /** File path as given, or the caller's label for a buffer. */
   source: string;
   bytes: Buffer;
-  metadata: sharp.Metadata;
+  metadata: Metadata;
   maxPixels: number;
 }
 
@@ -64,7 +64,7 @@ export async function inspectImage(input: ImageInput, options: ImageSourceOption
 }
 
 /** Options for every sharp decoder call; the pixel limit is enforced by libvips as well as by assertPixelLimit. */
-export function decoderOptions(maxPixels: number): sharp.SharpOptions {
+export function decoderOptions(maxPixels: number): SharpOptions {
   return {
     // Pillow raises on a truncated file (unless LOAD_TRUNCATED_IMAGES is set) but accepts files with
     // recoverable warnings; 'truncated' is the libvips level that matches, where 'none' would fill
@@ -119,8 +119,8 @@ function fileReadError(error: unknown, source: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-async function readMetadata(bytes: Buffer, source: string): Promise<sharp.Metadata> {
-  let metadata: sharp.Metadata;
+async function readMetadata(bytes: Buffer, source: string): Promise<Metadata> {
+  let metadata: Metadata;
   try {
     // No pixel limit here: the header read allocates no pixels, and assertPixelLimit reports the size.
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -142,7 +142,7 @@ async function readMetadata(bytes: Buffer, source: string): Promise<sharp.Metada
   return metadata;
 }
 
-function assertPixelLimit(metadata: sharp.Metadata, maxPixels: number, source: string): void {
+function assertPixelLimit(metadata: Metadata, maxPixels: number, source: string): void {
   const pixels = metadata.width * metadata.height;
   if (pixels > maxPixels) {
     throw new ImageInputError(

@@ -73,17 +73,11 @@ export interface PreprocessorConfig {
   imageStd: readonly [number, number, number];
 }
 
-export interface PreprocessOptions extends DecodeOptions {
-  /** Settings read by loadPreprocessorConfig; default BlipImageProcessor's. */
-  config?: PreprocessorConfig;
-  /** Overrides config.size; a number means a square. */
-  size?: number | { height: number; width: number };
-  /** Overrides config.imageMean, one value per RGB channel. */
-  mean?: readonly [number, number, number];
-  /** Overrides config.imageStd, one value per RGB channel. */
-  std?: readonly [number, number, number];
-  /** Overrides config.rescaleFactor. */
-  rescaleFactor?: number;
+/**
+ * Options of one preprocessing call: any PreprocessorConfig field overrides BlipImageProcessor's default,
+ * so a config from loadPreprocessorConfig can be passed as the options object itself.
+ */
+export interface PreprocessOptions extends Partial<PreprocessorConfig>, DecodeOptions {
   /** Default `pil-bicubic`. */
   resample?: ResampleMethod;
 }
