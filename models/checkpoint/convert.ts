@@ -1,3 +1,6 @@
+import { rm } from 'node:fs/promises';
+import { CheckpointError } from './errors.js';
+import { SafetensorsFile } from './safetensors.js';
 import { writeSafetensors, type TensorToWrite } from './safetensors-writer.js';
 import { TorchBinFile } from './torch-bin.js';
 
@@ -21,7 +24,8 @@ export interface ConversionResult {
 /**
  * Converts a torch.save checkpoint into a safetensors file with `{format: 'pt'}` metadata, as
  * transformers writes. Contiguous tensors go to the writer as views of the archive, so memory stays
- * near the size of the .bin; the output appears at `outPath` only once complete.
+ * near the size of the .bin while writing. The written file is then read back and compared tensor by
+ * tensor with the source (peak memory about twice the .bin); on a mismatch it is deleted.
  */
 export async function convertTorchBinToSafetensors(binPath: string, outPath: string): Promise<ConversionResult> {
   const source = TorchBinFile.open(binPath);
@@ -36,5 +40,23 @@ export async function convertTorchBinToSafetensors(binPath: string, outPath: str
   }
 
   await writeSafetensors(outPath, tensors(), { format: 'pt' });
+  await verifyConversion(source, kept, outPath);
   return { tensors: kept.length, dropped, skipped: [...source.skipped] };
+}
+
+async function verifyConversion(source: TorchBinFile, names: string[], outPath: string): Promise<void> {
+  const written = SafetensorsFile.open(outPath);
+  const problem = names.find((name) => !written.has(name) || !sameTensor(source, written, name));
+  if (problem !== undefined || written.names().length !== names.length) {
+    await rm(outPath, { force: true });
+    throw new CheckpointError(
+      `${outPath}: the converted file does not match ${source.path}` + (problem ? ` at tensor "${problem}"` : ' in its tensor count') + '; it was deleted.',
+    );
+  }
+}
+
+function sameTensor(source: TorchBinFile, written: SafetensorsFile, name: string): boolean {
+  const a = source.info(name);
+  const b = written.info(name);
+  return a.dtype === b.dtype && a.shape.join() === b.shape.join() && Buffer.compare(source.bytes(name), written.bytes(name)) === 0;
 }
