@@ -84,7 +84,7 @@ class OnnxCaptioner implements Captioner {
 
   async caption(image: ImageInput, options: CaptionOptions = {}): Promise<CaptionResult> {
     const started = performance.now();
-    const prompt = decoderPrompt(this.tokenizer, this.config, options.prompt ?? this.variant.decoding.prompt);
+    const prompt = decoderPrompt(this.tokenizer, this.config, options.prompt ?? this.variant.prompt);
     const decoding = this.decodingOptions(prompt, options);
 
     const { pixelValues } = await preprocessImage(image, this.preprocessor);

@@ -58,6 +58,8 @@ export const variantSchema = z
       .default([])
       .transform((value) => (Array.isArray(value) ? value : [value])),
     decoding: decodingSchema.default(decodingSchema.parse({})),
+    /** Text that starts every caption (conditional captioning), e.g. "a picture of". */
+    prompt: z.string().min(1, 'prompt must not be empty; omit it for unconditional captions').max(2000).optional(),
     runtime: runtimeSchema.default(runtimeSchema.parse({})),
   })
   .strict()
