@@ -136,7 +136,7 @@ async function readMetadata(bytes: Buffer, source: string): Promise<Metadata> {
     throw new ImageInputError(
       'unsupported-format',
       source,
-      `${source} is a ${metadata.format.toUpperCase()} file; accepted formats are ${ACCEPTED_LIST}.`,
+      `${source} is in ${metadata.format.toUpperCase()} format, which the engine does not decode; accepted formats are ${ACCEPTED_LIST}.`,
     );
   }
   return metadata;

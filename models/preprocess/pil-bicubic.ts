@@ -76,6 +76,11 @@ export function computeAxisWeights(inSize: number, outSize: number): AxisWeights
   return { starts, counts, weights, taps };
 }
 
+/*
+ * Both passes accumulate in int32, as Pillow does. That cannot overflow: the positive bicubic weights of one
+ * output sum to less than 1.2 (the kernel's negative lobes are small), so |sum| < 2^21 + 255 · 1.2 · 2^22 < 2^31.
+ */
+
 /** Resamples rows [firstRow, firstRow + rowCount) of `source` to `outWidth` columns. */
 function resampleRows(source: RgbImage, firstRow: number, rowCount: number, outWidth: number, axis: AxisWeights): Uint8Array {
   const { starts, counts, weights, taps } = axis;
@@ -95,11 +100,11 @@ function resampleRows(source: RgbImage, firstRow: number, rowCount: number, outW
       let blue = HALF;
       for (let k = 0; k < count; k++, p += CHANNELS) {
         const weight = weights[weightBase + k];
-        red += input[p] * weight;
-        green += input[p + 1] * weight;
-        blue += input[p + 2] * weight;
+        red = (red + input[p] * weight) | 0;
+        green = (green + input[p + 1] * weight) | 0;
+        blue = (blue + input[p + 2] * weight) | 0;
       }
-      // The sums stay below 2^31, so >> is an exact floor division; the clamped array clips to [0, 255].
+      // >> is a floor division by 2^22 and the clamped array clips to [0, 255], as Pillow's clip8 does.
       output[o++] = red >> PRECISION_BITS;
       output[o++] = green >> PRECISION_BITS;
       output[o++] = blue >> PRECISION_BITS;
@@ -113,8 +118,8 @@ function resampleColumns(rows: Uint8Array, width: number, firstRow: number, outH
   const { starts, counts, weights, taps } = axis;
   const stride = width * CHANNELS;
   const output = new Uint8ClampedArray(outHeight * stride);
-  // One accumulator per sample of an output row, filled row by row so that reads stay sequential.
-  const sums = new Float64Array(stride);
+  // One accumulator per sample of an output row, filled input row by input row so that reads stay sequential.
+  const sums = new Int32Array(stride);
 
   for (let y = 0; y < outHeight; y++) {
     sums.fill(HALF);
