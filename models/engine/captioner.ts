@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadBlipConfig, type BlipConfig } from '../blip/config.js';
 import { IMAGE_ENCODER_FILE, TEXT_DECODER_FILE } from '../blip/build-graphs.js';
 import { generate, type DecodingOptions } from '../generation/index.js';
+import { DEFAULT_MAX_NEW_TOKENS } from '../generation/length-limits.js';
 import { loadPreprocessorConfig, preprocessImage, type PreprocessorConfig } from '../preprocess/index.js';
 import { loadTokenizer, type CaptionTokenizer } from '../tokenizer/index.js';
 import type { VariantBuildReport } from '../variants/build-report.js';
@@ -16,13 +17,6 @@ import { CachedDecoder } from './cached-decoder.js';
 import { VariantError } from './errors.js';
 import { GraphSession, OrtTensor } from './onnx-session.js';
 import type { CaptionOptions, CaptionResult, ImageInput } from './types.js';
-
-/**
- * transformers 5 generates 20 new tokens when the caller sets no length: the text decoder's own
- * generation config has no max_length, so config.json's text_config.max_length (20 in the base
- * checkpoint) is not used. transformers 4 stopped at 20 tokens in total, prompt included.
- */
-export const DEFAULT_MAX_NEW_TOKENS = 20;
 
 export interface LoadCaptionerOptions {
   modelDir: string;
@@ -75,11 +69,13 @@ class OnnxCaptioner implements Captioner {
   private decodingOptions(prompt: number[], options: CaptionOptions): DecodingOptions {
     const { text } = this.config;
     const decoding = this.variant.decoding;
-    const maxNewTokens = options.forceNewTokens ?? options.maxNewTokens ?? decoding.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
-    if (prompt.length + maxNewTokens > text.maxPositions) {
-      throw new VariantError(`prompt of ${prompt.length} tokens plus ${maxNewTokens} new tokens exceeds the model's ${text.maxPositions} positions; shorten the prompt or lower maxNewTokens`);
+    const maxNewTokens = options.maxNewTokens ?? decoding.maxNewTokens;
+    const forceNewTokens = options.forceNewTokens ?? decoding.forceNewTokens;
+    const total = forceNewTokens !== undefined ? prompt.length + forceNewTokens : maxNewTokens !== undefined ? prompt.length + maxNewTokens : (decoding.maxLength ?? prompt.length + DEFAULT_MAX_NEW_TOKENS);
+    if (total > text.maxPositions) {
+      throw new VariantError(`prompt of ${prompt.length} tokens plus the new tokens make ${total} tokens, more than the model's ${text.maxPositions} positions; shorten the prompt or lower maxNewTokens`);
     }
-    return { ...decoding, maxNewTokens, forceNewTokens: options.forceNewTokens, eosTokenId: text.sepTokenId, padTokenId: text.padTokenId };
+    return { ...decoding, maxNewTokens, forceNewTokens, eosTokenId: text.sepTokenId, padTokenId: text.padTokenId };
   }
 
   async caption(image: ImageInput, options: CaptionOptions = {}): Promise<CaptionResult> {

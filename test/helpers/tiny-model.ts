@@ -2,7 +2,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
 
 import { buildPresetModel } from '../../models/sources/presets.js';
 
@@ -12,7 +11,8 @@ let built: Promise<string> | undefined;
 export function tinyModelDir(): Promise<string> {
   built ??= (async () => {
     const root = mkdtempSync(join(tmpdir(), 'blipbench-tiny-'));
-    after(() => rmSync(root, { recursive: true, force: true }));
+    // Removed when the test process exits: a test hook would run too early when the first caller is a nested hook.
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
     const dir = join(root, 'tiny');
     await buildPresetModel('tiny', dir, { seed: 0 });
     return dir;
