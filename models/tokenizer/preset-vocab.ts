@@ -6,9 +6,9 @@
 import { CAPTION_WORDS } from './caption-words.js';
 import { BERT_SPECIAL_TOKENS, PRESET_VOCABS, type PresetVocabName } from './special-tokens.js';
 
-/** Word-final pieces, so that words missing from the list still split into readable parts. */
+/** Word-final pieces of two or more letters ("##s" is already a character continuation), so that words missing from the list still split into readable parts. */
 const SUFFIX_PIECES: readonly string[] = Object.freeze([
-  '##s', '##es', '##ed', '##ing', '##er', '##ers', '##est', '##ly', '##y', '##ies', '##ness', '##ful',
+  '##es', '##ed', '##ing', '##er', '##ers', '##est', '##ly', '##ies', '##ness', '##ful',
   '##less', '##ment', '##tion', '##able', '##al', '##ic', '##ish', '##ous', '##en', '##ion', '##ity', '##ive',
   '##age', '##ery', '##ist', '##man', '##men', '##ball', '##board', '##side',
 ]);
