@@ -38,6 +38,11 @@ export interface Captioner {
   readonly buildHash: string;
   readonly build: VariantBuild;
   caption(image: ImageInput, options?: CaptionOptions): Promise<CaptionResult>;
+  /**
+   * Runs the decoder once over `tokenIds` (teacher forcing) and returns the logits that predicted each
+   * token after the first `promptLength`, (tokenIds.length − promptLength) × vocab.
+   */
+  teacherForce(image: ImageInput, tokenIds: readonly number[], promptLength: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -107,6 +112,20 @@ class OnnxCaptioner implements Captioner {
         total: decoded - started,
       },
     };
+  }
+
+  async teacherForce(image: ImageInput, tokenIds: readonly number[], promptLength: number): Promise<Float32Array> {
+    if (promptLength < 1 || promptLength > tokenIds.length) throw new RangeError(`promptLength must be in [1, ${tokenIds.length}], got ${promptLength}`);
+    const { pixelValues } = await preprocessImage(image, this.preprocessor);
+    const size = this.config.vision.imageSize;
+    const cross = await this.imageEncoder.run({ pixel_values: new OrtTensor('float32', pixelValues, [1, 3, size, size]) });
+    const vocab = this.config.text.vocabSize;
+    if (tokenIds.length === promptLength) return new Float32Array(0);
+    const decoder = new CachedDecoder(this.textDecoder, cross, { heads: this.build.shapes.text.heads, headDim: this.config.text.hiddenSize / this.config.text.numHeads, vocabSize: vocab }, false);
+    // Position i's logits predict token i + 1, so the inputs stop one token short of the end.
+    await decoder.step([tokenIds.slice(0, -1) as number[]]);
+    const all = decoder.lastLogits!.data as Float32Array;
+    return all.slice((promptLength - 1) * vocab, (tokenIds.length - 1) * vocab);
   }
 
   async dispose(): Promise<void> {
