@@ -64,6 +64,8 @@ export const variantSchema = z
   })
   .strict()
   .superRefine((spec, context) => {
+    // zod still runs this check when a field failed, with that field unparsed: skip until it parses.
+    if (!Array.isArray(spec.pruning) || typeof spec.quantization !== 'object') return;
     spec.pruning.forEach((step, index) => {
       if (step.method !== 'l1-unstructured' && step.format === 'sparse') {
         context.addIssue({ code: 'custom', path: ['pruning', index, 'format'], message: `format "sparse" applies to l1-unstructured only, not to ${step.method}` });
