@@ -1,4 +1,4 @@
-/** What is wrong with an image input; the API maps these to HTTP statuses (e.g. too-large to 413). */
+/** Kind of problem with an image input, for the API to map to an HTTP status (e.g. too-large to 413). */
 export type ImageInputProblem = 'missing' | 'unreadable' | 'empty' | 'unsupported-format' | 'corrupt' | 'too-large';
 
 /**

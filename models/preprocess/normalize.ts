@@ -2,8 +2,8 @@
  * Rescale, normalize and HWC → CHW transpose with the float arithmetic of transformers' PIL backend:
  * rescale multiplies in float64 and rounds to float32 (`image.astype(np.float64) * scale`, then
  * `.astype(np.float32)`), normalize subtracts and divides in float32 with float32 mean and std.
- * Math.fround after each double operation gives the same float32 results, because a double holds
- * the exact result of a float32 subtraction or division well enough to round it correctly.
+ * Math.fround after each double operation gives the same float32 results: a double has enough bits
+ * to round the exact result of a float32 subtraction or division correctly.
  */
 import type { RgbImage } from './types.js';
 
@@ -15,7 +15,7 @@ export interface NormalizeSettings {
   imageStd: readonly [number, number, number];
 }
 
-/** The float32 pixel value of each byte value 0..255 for each channel, 3 × 256 entries. */
+/** Computes the float32 pixel value of each byte value 0..255 for each channel, 3 × 256 entries. */
 export function buildChannelLookup(settings: NormalizeSettings): Float32Array {
   const lookup = new Float32Array(3 * 256);
   for (let c = 0; c < 3; c++) {

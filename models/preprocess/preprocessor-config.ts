@@ -68,7 +68,10 @@ export function parsePreprocessorConfig(text: string, file: string): Preprocesso
   }
   const fields = parsed.data;
   const defaults = DEFAULT_PREPROCESSOR_CONFIG;
-  const size = fields.size === undefined ? defaults.size : typeof fields.size === 'number' ? { height: fields.size, width: fields.size } : fields.size;
+  let size = fields.size ?? defaults.size;
+  if (typeof size === 'number') {
+    size = { height: size, width: size };
+  }
   return Object.freeze({
     doResize: fields.do_resize ?? defaults.doResize,
     size: Object.freeze({ height: size.height, width: size.width }),

@@ -8,7 +8,7 @@ export interface ImageInfo {
   bytes: number;
   /** Decoder that reads the file, as sharp names it: jpeg, png, webp, gif, tiff or heif (AVIF). */
   format: string;
-  /** Width in pixels after EXIF orientation, i.e. as the engine sees the image. */
+  /** Width in pixels after EXIF orientation, i.e. of the image the engine decodes. */
   width: number;
   /** Height in pixels after EXIF orientation, of one page for multi-page files. */
   height: number;
@@ -34,9 +34,9 @@ export interface ImageSourceOptions {
 }
 
 /**
- * What to do with an alpha channel.
+ * Treatment of an alpha channel.
  * - `drop`: keep the stored RGB values and discard alpha, as Pillow's `convert("RGB")` does
- *   (transformers 4.x and the early 5.0 code).
+ *   (and transformers' convert_to_rgb at commit 000593ad, 5.x development).
  * - `white`: composite onto opaque white with Pillow's `alpha_composite` arithmetic, as
  *   transformers 5.25's `convert_to_rgb` does for images with alpha or PNG transparency.
  */

@@ -56,7 +56,7 @@ function median(values: number[]): number {
 }
 
 async function timeLargePhoto(): Promise<void> {
-  // A 4000×3000 JPEG made from rocket.jpg stands in for a phone photo.
+  // A 4000×3000 JPEG made from rocket.jpg, the size of a phone photo.
   const jpeg = await sharp(join(PHOTOS, 'rocket.jpg')).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
   const decoded = await decodeImage(jpeg);
   console.log('\n| step on a 4000×3000 JPEG | median of 5 (ms) |');

@@ -16,7 +16,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A 68-byte PNG whose header claims width × height RGB pixels; its pixel data is a few zero bytes. */
+/** Builds a 68-byte PNG whose header claims width × height RGB pixels and whose pixel data is a few zero bytes. */
 function pngHeaderOnly(width: number, height: number): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);

@@ -50,7 +50,8 @@ test('axis weights are 22-bit fixed point summing to one', () => {
       for (let k = 0; k < axis.counts[i]; k++) sum += axis.weights[i * axis.taps + k];
       // Rounding each of up to `taps` weights moves the sum by at most half a unit per weight.
       assert.ok(Math.abs(sum - (1 << 22)) <= axis.taps, `${inSize}->${outSize} output ${i}: sum ${sum}`);
-      assert.ok(axis.starts[i] >= 0 && axis.starts[i] + axis.counts[i] <= inSize);
+      assert.ok(axis.starts[i] >= 0, `${inSize}->${outSize} output ${i} starts at ${axis.starts[i]}`);
+      assert.ok(axis.starts[i] + axis.counts[i] <= inSize, `${inSize}->${outSize} output ${i} reads past the end`);
     }
   }
 });

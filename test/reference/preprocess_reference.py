@@ -4,11 +4,12 @@ Run by hand, from the repository root, with the reference environment:
 
     /work/venv-ref/bin/python test/reference/preprocess_reference.py
 
-It writes test/fixtures/preprocess/: small input images made here (greyscale, 16-bit, CMYK, alpha,
-EXIF-rotated, animated), what Pillow's Image.open(...).convert("RGB") makes of them, the
-384x384 uint8 images Pillow's BICUBIC resize makes of the photos, exact resize cases on a
-noise image, and reference.json with pixel_values statistics from transformers'
-BlipImageProcessor on its PIL backend. npm test only reads these files.
+It writes test/fixtures/preprocess/. The inputs are small images made here (greyscale, 16-bit,
+CMYK, alpha, EXIF-rotated, animated). The expectations are what Pillow's
+Image.open(...).convert("RGB") makes of them, the 384x384 uint8 images that Pillow's BICUBIC
+resize makes of the photos, and resize cases on a noise image. reference.json adds
+pixel_values statistics from transformers' BlipImageProcessor on its PIL backend.
+npm test only reads these files.
 """
 
 import hashlib
@@ -164,7 +165,8 @@ def write_photo_references(processor: BlipImageProcessorPil) -> dict:
     for name in PARITY_PHOTOS:
         image = Image.open(PHOTOS / name)
         pixel_values = processor(images=image, return_tensors="np")["pixel_values"]
-        assert pixel_values.shape == (1, 3, 384, 384) and pixel_values.dtype == np.float32
+        assert pixel_values.shape == (1, 3, 384, 384), pixel_values.shape
+        assert pixel_values.dtype == np.float32, pixel_values.dtype
 
         # The processor's resize step: uint8 RGB -> PIL BICUBIC 384x384 (reducing_gap None).
         resized = image.convert("RGB").resize((384, 384), Image.Resampling.BICUBIC, reducing_gap=None)
