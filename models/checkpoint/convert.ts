@@ -25,23 +25,23 @@ export interface ConversionResult {
  * Converts a torch.save checkpoint into a safetensors file with `{format: 'pt'}` metadata, as
  * transformers writes. Contiguous tensors go to the writer as views of the archive, so memory stays
  * near the size of the .bin while writing. The written file is then read back and compared tensor by
- * tensor with the source (peak memory about twice the .bin); on a mismatch it is deleted.
+ * tensor with the source, so peak memory is about twice the .bin. A file that does not match is deleted.
  */
 export async function convertTorchBinToSafetensors(binPath: string, outPath: string): Promise<ConversionResult> {
   const source = TorchBinFile.open(binPath);
-  const kept = source.names().filter((name) => !LEGACY_BUFFERS.includes(name));
+  const keptNames = source.names().filter((name) => !LEGACY_BUFFERS.includes(name));
   const dropped = source.names().filter((name) => LEGACY_BUFFERS.includes(name));
 
   function* tensors(): Generator<TensorToWrite> {
-    for (const name of kept) {
+    for (const name of keptNames) {
       const info = source.info(name);
       yield { name, dtype: info.dtype, shape: info.shape, data: source.bytes(name) };
     }
   }
 
   await writeSafetensors(outPath, tensors(), { format: 'pt' });
-  await verifyConversion(source, kept, outPath);
-  return { tensors: kept.length, dropped, skipped: [...source.skipped] };
+  await verifyConversion(source, keptNames, outPath);
+  return { tensors: keptNames.length, dropped, skipped: [...source.skipped] };
 }
 
 async function verifyConversion(source: TorchBinFile, names: string[], outPath: string): Promise<void> {

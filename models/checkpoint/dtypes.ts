@@ -74,7 +74,7 @@ const scratchFloat = new Float32Array(1);
 const scratchBits = new Uint32Array(scratchFloat.buffer);
 
 /**
- * Rounds one number to the nearest binary16 bit pattern, ties to even, as torch's `.half()` does:
+ * Rounds one number to the nearest binary16 bit pattern, ties to even, matching numpy's float16 cast:
  * overflow gives infinity, tiny values give subnormals or signed zero, NaN stays a quiet NaN.
  */
 export function numberToHalfBits(value: number): number {
@@ -95,7 +95,7 @@ export function numberToHalfBits(value: number): number {
     const rounded = roundShiftEven(full, shift);
     return sign | rounded;
   }
-  // Normal half; a carry out of the mantissa bumps the exponent, up to infinity, which is correct.
+  // Normal half. A carry out of the mantissa raises the exponent, and past the largest one gives infinity, as IEEE rounding requires.
   const rounded = roundShiftEven((halfExponent << 23) | mantissa, 13);
   return sign | rounded;
 }

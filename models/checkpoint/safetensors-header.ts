@@ -15,13 +15,13 @@ export interface ParsedHeader {
   entries: Map<string, HeaderEntry>;
 }
 
-/** The safetensors crate rejects headers over 100 MB; a larger length means a foreign or corrupt file. */
+/** Python safetensors 0.8 rejects headers over 100,000,000 bytes, so a larger length means a foreign or corrupt file. */
 export const MAX_HEADER_BYTES = 100_000_000;
 
 /**
- * Parses and validates a safetensors JSON header against the size of the data section that follows it:
- * known dtypes, non-negative integer shapes, offsets inside the data section, byte lengths equal to
- * element count times dtype size, and no two tensors sharing bytes.
+ * Parses a safetensors JSON header and validates it against the size of the data section after it.
+ * It checks for known dtypes, non-negative integer shapes and offsets inside the data section. Each
+ * byte length must equal element count times dtype size, and no two tensors may share bytes.
  */
 export function parseHeader(file: string, headerText: string, dataBytes: number): ParsedHeader {
   let json: unknown;

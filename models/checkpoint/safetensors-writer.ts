@@ -15,16 +15,14 @@ const DATA_ALIGNMENT = 8;
 
 /**
  * Writes tensors to a safetensors file. Tensors are ordered by element size (largest first), then by
- * name, as the Python safetensors writer does, so each one starts at a multiple of its element size;
- * the header is padded with spaces so the data section starts at a multiple of 8. Data goes to
+ * name, so each one starts at a multiple of its element size, as in files from Python safetensors 0.8.
+ * The header is padded with spaces so the data section starts at a multiple of 8. Data goes to
  * `${path}.partial` one tensor at a time and is renamed over `path` only when complete, so a failed
  * write leaves no file at `path`.
  */
 export async function writeSafetensors(path: string, tensors: Iterable<TensorToWrite>, metadata?: Record<string, string>): Promise<void> {
   assertLittleEndianHost();
-  const ordered = validateTensors(path, [...tensors]).sort(
-    (a, b) => DTYPE_SIZE[b.dtype] - DTYPE_SIZE[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
+  const ordered = validateTensors(path, [...tensors]).sort(byElementSizeThenName);
   const header = buildHeader(path, ordered, metadata);
 
   const partial = `${path}.partial`;
@@ -68,7 +66,14 @@ function validateTensors(path: string, tensors: TensorToWrite[]): TensorToWrite[
   return tensors;
 }
 
-/** The 8-byte little-endian header length followed by the JSON header, padded with spaces to the data alignment. */
+function byElementSizeThenName(a: TensorToWrite, b: TensorToWrite): number {
+  const bySize = DTYPE_SIZE[b.dtype] - DTYPE_SIZE[a.dtype];
+  if (bySize !== 0) return bySize;
+  if (a.name === b.name) return 0;
+  return a.name < b.name ? -1 : 1;
+}
+
+/** Builds the 8-byte little-endian header length followed by the JSON header, padded with spaces to the data alignment. */
 function buildHeader(path: string, ordered: TensorToWrite[], metadata: Record<string, string> | undefined): Uint8Array {
   const json: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) {

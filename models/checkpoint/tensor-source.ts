@@ -42,7 +42,7 @@ export function bytesToFloat32(path: string, name: string, dtype: SafetensorsDty
 
 type TypedArrayClass<T> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
-/** A typed view of the bytes, copying them first when their offset is not a multiple of the element size. */
+/** Returns a typed view of the bytes, copying them first when their offset is not a multiple of the element size. */
 function alignedView<T>(bytes: Uint8Array, kind: TypedArrayClass<T>, count: number): T {
   const source = bytes.byteOffset % kind.BYTES_PER_ELEMENT === 0 ? bytes : bytes.slice();
   return new kind(source.buffer, source.byteOffset, count);

@@ -40,7 +40,7 @@ export class TorchBinFile implements TensorSource {
     checkByteOrder(path, archive, prefix);
 
     const root = unpickle(path, archive.read(`${prefix}data.pkl`), torchPickleHooks(path));
-    if (!(root instanceof PickleDict)) throw new CheckpointError(`${path}: data.pkl holds no dict of tensors; expected a state dict.`);
+    if (!(root instanceof PickleDict)) throw new CheckpointError(`${path}: data.pkl contains no dict of tensors; expected a state dict.`);
     const tensors = new Map<string, TorchTensorRef>();
     const skipped: string[] = [];
     flatten(path, root, '', tensors, skipped);
@@ -122,7 +122,7 @@ function rejectLegacyFormat(path: string, bytes: Uint8Array): void {
   if (!isZip) throw new CheckpointError(`${path}: not a zip archive; expected a pytorch_model.bin written by torch.save.`);
 }
 
-/** The archive's top folder, which torch names after the file (`archive/` or `pytorch_model/`), with its slash. */
+/** Finds the archive's top folder with its slash; torch names it after the file (`small.bin` gives `small/`) or `archive/`. */
 function findPrefix(path: string, archive: ZipArchive): string {
   const pickles = archive.entries().map((entry) => entry.name).filter((name) => /^[^/]+\/data\.pkl$/.test(name));
   if (pickles.length !== 1) {
@@ -132,7 +132,7 @@ function findPrefix(path: string, archive: ZipArchive): string {
 }
 
 function checkByteOrder(path: string, archive: ZipArchive, prefix: string): void {
-  // Archives from torch before 1.13 have no byteorder entry and are little-endian.
+  // Older torch releases wrote no byteorder entry; such archives are read as little-endian, as torch.load does.
   const entry = `${prefix}byteorder`;
   if (!archive.has(entry)) return;
   const order = Buffer.from(archive.read(entry)).toString('utf8').trim();

@@ -131,7 +131,7 @@ function isCountList(value: unknown): value is number[] {
   return Array.isArray(value) && value.every(isCount);
 }
 
-/** A short rendering of a pickle value for error messages. */
+/** Renders a pickle value as short JSON for error messages. */
 function describe(value: unknown): string {
   const text = JSON.stringify(value, (_key, item: unknown) => {
     if (typeof item === 'bigint') return item.toString();
@@ -140,5 +140,6 @@ function describe(value: unknown): string {
     if (item instanceof PickleCallable) return item.qualifiedName;
     return item;
   });
-  return text === undefined ? String(value) : text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  if (text === undefined) return String(value);
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }

@@ -52,7 +52,7 @@ export class ZipArchive {
     const raw = this.bytes.subarray(this.dataOffset(entry), this.dataOffset(entry) + entry.compressedSize);
     const data = entry.method === 0 ? raw : this.inflate(entry, raw);
     if (data.byteLength !== entry.size) {
-      throw new CheckpointError(`${this.path}: zip entry "${name}" has ${data.byteLength} bytes, but the central directory says ${entry.size}.`);
+      throw new CheckpointError(`${this.path}: zip entry "${name}" has ${data.byteLength} bytes, but the central directory gives ${entry.size}.`);
     }
     if (!this.verified.has(name)) {
       const actual = crc32(data) >>> 0;

@@ -14,11 +14,11 @@ export interface TransferSettings {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
-/** A failure worth retrying with a Range request: a dropped connection, a stall or a 5xx answer. */
+/** A failure worth retrying with a Range request: a dropped connection, a stall or a 5xx response. */
 class TransientError extends Error {}
 
 /**
- * Downloads one file into `partialPath`, continuing from whatever bytes it already holds with a
+ * Downloads one file into `partialPath`, continuing from the bytes it already contains with a
  * `Range: bytes=N-` request, and retrying dropped or stalled transfers with exponential backoff.
  * Resolves once the file has exactly `expected.size` bytes; checksums are the caller's job.
  */
@@ -67,6 +67,7 @@ async function transferOnce(settings: TransferSettings, expected: ExpectedFile, 
     try {
       response = await fetch(url, { headers, signal: controller.signal });
     } catch (error) {
+      if (controller.signal.aborted) throw new TransientError(`request timed out: no response for ${settings.stallTimeoutMs} ms`);
       throw new TransientError(`request failed: ${describeFetchError(error)}`);
     }
     const offset = await responseOffset(response, url, expected, start, partialPath);
@@ -84,7 +85,7 @@ async function responseOffset(response: Response, url: string, expected: Expecte
       await response.body?.cancel();
       // The partial file cannot be continued from what the server sent, so start over.
       await rm(partialPath, { force: true });
-      throw new TransientError(`server answered bytes=${start}- with Content-Range "${response.headers.get('content-range')}"`);
+      throw new TransientError(`server responded to bytes=${start}- with Content-Range "${response.headers.get('content-range')}"`);
     }
     return start;
   }
@@ -95,7 +96,7 @@ async function responseOffset(response: Response, url: string, expected: Expecte
     throw new TransientError(`server rejected the range bytes=${start}- (HTTP 416)`);
   }
   if (response.status === 401 || response.status === 403) {
-    throw new HubSourceError(`Access to ${url} was refused (HTTP ${response.status}); set HF_TOKEN to a token that can read this repository.`);
+    throw new HubSourceError(`Access to ${url} was denied (HTTP ${response.status}); set HF_TOKEN to a token that can read this repository.`);
   }
   if (response.status === 404) throw new HubSourceError(`${url} was not found (HTTP 404) although the repository listing names ${expected.path}.`);
   if (response.status === 429 || response.status >= 500) throw new TransientError(`HTTP ${response.status}`);
@@ -127,7 +128,7 @@ async function appendBody(
     }
   } catch (error) {
     if (error instanceof HubSourceError) throw error;
-    const reason = signal.aborted ? `no data for ${settings.stallTimeoutMs} ms` : describeFetchError(error);
+    const reason = signal.aborted ? `timed out, no data for ${settings.stallTimeoutMs} ms` : describeFetchError(error);
     throw new TransientError(`transfer stopped at byte ${bytes} of ${expected.size}: ${reason}`);
   } finally {
     await handle.close();

@@ -51,7 +51,7 @@ function listingError(error: unknown, options: ResolvedHubOptions): HubSourceErr
       );
     }
     if (error.statusCode === 401 || error.statusCode === 403) {
-      return new HubSourceError(`Access to ${where} was refused (HTTP ${error.statusCode}); set HF_TOKEN to a token that can read it.`, { cause: error });
+      return new HubSourceError(`Access to ${where} was denied (HTTP ${error.statusCode}); set HF_TOKEN to a token that can read it.`, { cause: error });
     }
     return new HubSourceError(`Listing the files of ${where} failed: ${error.message}`, { retryable: error.statusCode >= 500, cause: error });
   }

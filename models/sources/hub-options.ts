@@ -65,7 +65,7 @@ export function resolveHubOptions(options: FetchFromHubOptions, env: NodeJS.Proc
     throw new HubSourceError(`fetchFromHub: hubUrl (or HF_ENDPOINT) "${resolved.hubUrl}" is not a URL; expected e.g. https://huggingface.co.`);
   }
   resolved.hubUrl = resolved.hubUrl.replace(/\/+$/, '');
-  // @huggingface/hub rejects other tokens with a TypeError; this says which setting is wrong.
+  // @huggingface/hub rejects other tokens with a bare TypeError, so check here and name the setting.
   if (resolved.accessToken !== undefined && !resolved.accessToken.startsWith('hf_')) {
     throw new HubSourceError('fetchFromHub: the access token (HF_TOKEN) must start with "hf_".');
   }

@@ -3,9 +3,9 @@ import { basename, dirname, join } from 'node:path';
 import { HubSourceError } from './hub-errors.js';
 
 /**
- * Returns the staging directory `${outDir}.partial-<pid>` for this process. A staging directory left
- * by a fetch whose process has exited is taken over, so its partial downloads resume; one whose
- * process still runs means another fetch is writing the same outDir, which is an error.
+ * Creates or takes over the staging directory `${outDir}.partial-<pid>` for this process. A staging
+ * directory left by a fetch whose process has exited is taken over, so its partial downloads resume.
+ * One whose process still runs belongs to another fetch into the same outDir, which is an error.
  */
 export async function prepareStaging(outDir: string): Promise<string> {
   const parent = dirname(outDir);

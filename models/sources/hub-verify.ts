@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 
-/** What the repository listing says a file must be: its size, and a checksum when one is given. */
+/** A file as the repository listing describes it: its size, and a checksum when the listing has one. */
 export interface ExpectedFile {
   path: string;
   size: number;

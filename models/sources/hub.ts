@@ -31,8 +31,8 @@ export interface HubFetchResult {
  * config.json, preprocessor_config.json, the tokenizer files the repository has, and
  * model.safetensors (or pytorch_model.bin, converted once and then deleted). Every file is checked
  * against the listing's sha256 (LFS files) or git blob id, and the directory appears at outDir only
- * when complete. Transfers resume with Range requests; after a transfer failure the staging
- * directory `${outDir}.partial-<pid>` is kept so a rerun resumes it, after any other failure it is removed.
+ * when complete. Transfers resume with Range requests. After a transfer failure the staging
+ * directory `${outDir}.partial-<pid>` is kept, so a rerun resumes it. Any other failure removes it.
  */
 export async function fetchFromHub(options: FetchFromHubOptions): Promise<HubFetchResult> {
   const resolved = resolveHubOptions(options);

@@ -11,8 +11,8 @@ export interface ProgressBar {
 const MIB = 1024 * 1024;
 
 /**
- * A cli-progress bar on stderr (or `stream`) for fetchFromHub: one line per file, restarted when
- * the reported file changes, showing MiB received, the total and the ETA.
+ * Creates a cli-progress bar on stderr (or `stream`) for fetchFromHub. It draws one line per file,
+ * restarted when the reported file changes, with MiB received, the total and the ETA.
  */
 export function createProgressBar(stream: NodeJS.WritableStream = process.stderr): ProgressBar {
   const bar = new cliProgress.SingleBar(

@@ -37,7 +37,7 @@ async function writeSample(name: string): Promise<string> {
   return path;
 }
 
-/** A valid file whose header is replaced by `header`, with `data` after it. */
+/** Writes a file of the 8-byte header length, `header` and `data`; the length defaults to the header's. */
 async function writeRaw(name: string, header: string | Buffer, data: Buffer = Buffer.alloc(0), declaredLength?: bigint): Promise<string> {
   const headerBytes = typeof header === 'string' ? Buffer.from(header) : header;
   const length = Buffer.alloc(8);

@@ -40,7 +40,7 @@ export interface TensorSpec {
   stride: number[];
 }
 
-/** A protocol-2 pickle of a dict of tensors, laid out like torch.save's data.pkl. */
+/** Builds a protocol-2 pickle of a dict of tensors, laid out like torch.save's data.pkl. */
 export function tensorDictPickle(tensors: TensorSpec[]): Uint8Array {
   const bytes: number[] = [...op.proto2, ...op.emptyDict, ...op.mark];
   for (const tensor of tensors) {
@@ -71,7 +71,7 @@ export function tensorDictPickle(tensors: TensorSpec[]): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-/** A zip archive of the given entries, stored or deflated, with a central directory and end record. */
+/** Builds a zip archive of the entries, stored or deflated, with a central directory and end record. */
 export function buildZip(entries: Record<string, Uint8Array>, method: 0 | 8 = 0): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -80,6 +80,7 @@ export function buildZip(entries: Record<string, Uint8Array>, method: 0 | 8 = 0)
     const nameBytes = Buffer.from(name);
     const stored = method === 8 ? deflateRawSync(data) : Buffer.from(data);
     const crc = crc32(data) >>> 0;
+
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -88,6 +89,7 @@ export function buildZip(entries: Record<string, Uint8Array>, method: 0 | 8 = 0)
     local.writeUInt32LE(stored.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(nameBytes.length, 26);
+
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
@@ -98,10 +100,12 @@ export function buildZip(entries: Record<string, Uint8Array>, method: 0 | 8 = 0)
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
+
     locals.push(local, nameBytes, stored);
     centrals.push(central, nameBytes);
     offset += local.length + nameBytes.length + stored.length;
   }
+
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
@@ -112,7 +116,7 @@ export function buildZip(entries: Record<string, Uint8Array>, method: 0 | 8 = 0)
   return Buffer.concat([...locals, directory, end]);
 }
 
-/** A torch-style archive: `archive/data.pkl`, `archive/data/<key>` for each storage, byteorder and version. */
+/** Builds a torch-style archive: `archive/data.pkl`, `archive/data/<key>` for each storage, byteorder and version. */
 export function torchArchive(pickle: Uint8Array, storages: Record<string, Uint8Array>, method: 0 | 8 = 0): Buffer {
   const entries: Record<string, Uint8Array> = { 'archive/data.pkl': pickle, 'archive/byteorder': Buffer.from('little') };
   for (const [key, data] of Object.entries(storages)) entries[`archive/data/${key}`] = data;
