@@ -19,6 +19,8 @@ const DATA_ALIGNMENT = 8;
  * The header is padded with spaces so the data section starts at a multiple of 8. Data goes to
  * `${path}.partial` one tensor at a time and is renamed over `path` only when complete, so a failed
  * write leaves no file at `path`.
+ * NOTE: the header needs every shape first, so all of `tensors` is collected before writing. A generator
+ * that makes each tensor's data on the fly therefore has all of it in memory at once.
  */
 export async function writeSafetensors(path: string, tensors: Iterable<TensorToWrite>, metadata?: Record<string, string>): Promise<void> {
   assertLittleEndianHost();
