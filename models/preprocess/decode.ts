@@ -12,7 +12,8 @@ import type { DecodeOptions, RgbImage } from './types.js';
 
 /** Decodes an image file or buffer to RGB, HWC, one byte per channel. */
 export async function decodeImage(input: ImageInput, options: DecodeOptions = {}): Promise<RgbImage> {
-  const alpha = options.alpha ?? 'drop';
+  // transformers 5's convert_to_rgb composites transparent images onto white; the parity target is that version.
+  const alpha = options.alpha ?? 'white';
   if (alpha !== 'drop' && alpha !== 'white') {
     throw new RangeError(`alpha must be 'drop' or 'white', got ${JSON.stringify(alpha)}`);
   }

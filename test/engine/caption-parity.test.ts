@@ -3,28 +3,14 @@
  * sharp and the PIL-exact resize: greedy and beam search must give identical token ids.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { loadCaptioner, type Captioner } from '../../models/engine/captioner.js';
+import { decodingFromSettings, readReference } from '../helpers/reference-fixtures.js';
 import { REFERENCE_FIXTURES, SHARED_IMAGES, tinyModelDir } from '../helpers/tiny-model.js';
 
-const reference = JSON.parse(readFileSync(join(REFERENCE_FIXTURES, 'reference.json'), 'utf8'));
-
-/** transformers generate() keyword arguments → our decoding spec. */
-function decodingFromSettings(settings: Record<string, number | boolean>) {
-  return {
-    strategy: 'beam' as const,
-    numBeams: settings.num_beams as number,
-    maxLength: settings.max_length as number | undefined,
-    minLength: settings.min_length as number | undefined,
-    lengthPenalty: settings.length_penalty as number | undefined,
-    earlyStopping: settings.early_stopping as boolean | undefined,
-    noRepeatNgramSize: settings.no_repeat_ngram_size as number | undefined,
-    repetitionPenalty: settings.repetition_penalty as number | undefined,
-  };
-}
+const reference = readReference(REFERENCE_FIXTURES);
 
 describe('caption parity with transformers generate (tiny)', () => {
   let greedy: Captioner;
@@ -33,7 +19,7 @@ describe('caption parity with transformers generate (tiny)', () => {
   });
   after(() => greedy.dispose());
 
-  for (const [stem, expected] of Object.entries(reference.images) as [string, { greedy: number[]; beam: { settings: Record<string, number | boolean>; tokenIds: number[] }[] }][]) {
+  for (const [stem, expected] of Object.entries(reference.images)) {
     it(`greedy ids match on ${stem}`, async () => {
       const result = await greedy.caption(join(SHARED_IMAGES, `${stem}.png`));
       assert.deepEqual(result.tokenIds, expected.greedy);
@@ -41,7 +27,7 @@ describe('caption parity with transformers generate (tiny)', () => {
 
     expected.beam.forEach(({ settings, tokenIds }) => {
       it(`beam search ids match on ${stem} with ${JSON.stringify(settings)}`, async () => {
-        const decoding = Object.fromEntries(Object.entries(decodingFromSettings(settings)).filter(([, v]) => v !== undefined));
+        const decoding = decodingFromSettings(settings);
         const captioner = await loadCaptioner({ modelDir: await tinyModelDir(), variant: { decoding, runtime: { threads: 1 } } });
         try {
           const result = await captioner.caption(join(SHARED_IMAGES, `${stem}.png`));

@@ -4,31 +4,22 @@
  * reference fixtures written by test/reference/blip_reference.py.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 
 import { IMAGE_ENCODER_FILE, TEXT_DECODER_FILE } from '../../models/blip/build-graphs.js';
 import { GraphSession, OrtTensor, type Fetches } from '../../models/engine/onnx-session.js';
-import { DEFAULT_PREPROCESSOR_CONFIG, toPixelValues } from '../../models/preprocess/index.js';
 import { ensureVariantBuilt } from '../../models/variants/build.js';
 import { BASELINE_VARIANT } from '../../models/variants/spec.js';
 import { assertAllClose } from '../helpers/close-to.js';
+import { readFloats, readReference, readReferencePixels } from '../helpers/reference-fixtures.js';
 import { REFERENCE_FIXTURES, tinyModelDir } from '../helpers/tiny-model.js';
 
 const ATOL = 1e-4;
 const RTOL = 1e-4;
-const reference = JSON.parse(readFileSync(join(REFERENCE_FIXTURES, 'reference.json'), 'utf8'));
-
-function floats(file: string): Float32Array {
-  const bytes = readFileSync(join(REFERENCE_FIXTURES, file));
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
-
-function referencePixels(stem: string): Float32Array {
-  const data = new Uint8Array(readFileSync(join(REFERENCE_FIXTURES, `pixels-${stem}.bin`)));
-  return toPixelValues({ data, width: 384, height: 384 }, DEFAULT_PREPROCESSOR_CONFIG);
-}
+const reference = readReference(REFERENCE_FIXTURES);
+const floats = (file: string) => readFloats(REFERENCE_FIXTURES, file);
+const referencePixels = (stem: string) => readReferencePixels(REFERENCE_FIXTURES, stem);
 
 describe('graph parity with transformers (tiny, fp32)', () => {
   let encoder: GraphSession;

@@ -3,15 +3,14 @@
  * every Linear of the tiny model (LM head excluded), from the masks in the reference fixture.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import { loadCheckpoint } from '../../models/variants/build.js';
 import { pruneL1Global, pruneL1PerLayer, roundHalfToEven } from '../../models/variants/pruning/index.js';
+import { readReference } from '../helpers/reference-fixtures.js';
 import { REFERENCE_FIXTURES, tinyModelDir } from '../helpers/tiny-model.js';
 
-const reference = JSON.parse(readFileSync(join(REFERENCE_FIXTURES, 'reference.json'), 'utf8'));
+const reference = readReference(REFERENCE_FIXTURES);
 
 function unpackMask(bits: string, count: number): Uint8Array {
   const bytes = Buffer.from(bits, 'base64');
@@ -23,13 +22,15 @@ function unpackMask(bits: string, count: number): Uint8Array {
 describe('l1-unstructured pruning', () => {
   it('zeros the same weights as torch on every tiny Linear', async () => {
     const { weights } = loadCheckpoint(await tinyModelDir());
-    const layers = Object.entries(reference.l1Masks.layers) as [string, { shape: number[]; pruned: number; bits: string }][];
+    assert.ok(reference.l1Masks, 'the fixture has no L1 masks');
+    const { amount } = reference.l1Masks;
+    const layers = Object.entries(reference.l1Masks.layers);
     assert.ok(layers.length > 0, 'the fixture lists no layers');
     for (const [name, expected] of layers) {
       const weight = weights.get(`${name}.weight`);
       assert.ok(weight, `tiny checkpoint has no ${name}.weight`);
       assert.deepEqual(weight.shape, expected.shape, `${name} shape`);
-      const pruned = pruneL1PerLayer(weight, reference.l1Masks.amount);
+      const pruned = pruneL1PerLayer(weight, amount);
       const mask = unpackMask(expected.bits, pruned.data.length);
       let mismatches = 0;
       let zeros = 0;

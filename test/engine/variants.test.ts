@@ -68,7 +68,7 @@ describe('variants on the tiny model', () => {
 
   it('concurrent loads of one new variant build it once', async () => {
     const modelDir = await tinyModelDir();
-    const variant = { quantization: { method: 'int8-dynamic' }, pruning: { method: 'l1-unstructured', amount: 0.1 }, runtime: { threads: 1 } };
+    const variant = { quantization: { method: 'int8-dynamic' }, pruning: { method: 'l1-unstructured', amount: 0.1 }, runtime: { threads: 1 } } as const;
     const loaded = await Promise.all([loadCaptioner({ modelDir, variant }), loadCaptioner({ modelDir, variant })]);
     assert.deepEqual(loaded.map((c) => c.build.reused).sort(), [false, true]);
     assert.ok(existsSync(join(loaded[0].build.dir, 'variant.json')));

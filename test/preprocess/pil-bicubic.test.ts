@@ -63,15 +63,6 @@ test('resize to the same size returns an equal copy', () => {
   assert.notEqual(resized.data, image.data);
 });
 
-test('resize of a 4000x3000 photo to 384x384 takes well under a second', () => {
-  const image = patternImage(4000, 3000);
-  const started = performance.now();
-  resizeBicubicPil(image, 384, 384);
-  const elapsedMs = performance.now() - started;
-  // About 0.2 s measured on one core of a 2020s x86 server; the bound only catches a lost fast path.
-  assert.ok(elapsedMs < 1000, `took ${elapsedMs.toFixed(0)} ms`);
-});
-
 test('resize with a bad size or buffer raises RangeError naming it', () => {
   const image = patternImage(8, 8);
   assert.throws(() => resizeBicubicPil(image, 0, 8), (error: unknown) => error instanceof RangeError && /width/.test(error.message));
