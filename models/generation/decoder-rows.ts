@@ -13,7 +13,7 @@ export async function stepRows(decoder: DecoderStep, tokens: number[][]): Promis
   return logits;
 }
 
-/** One row of a row-major logits matrix, without copying. */
+/** Returns one row of a row-major logits matrix, without copying. */
 export function logitsRow(logits: Float32Array, row: number, vocabSize: number): Float32Array {
   return logits.subarray(row * vocabSize, (row + 1) * vocabSize);
 }

@@ -8,6 +8,7 @@ export type {
   ResolvedDecodingOptions,
 } from './types.js';
 export { generate } from './generate.js';
+export { DEFAULT_MAX_NEW_TOKENS } from './length-limits.js';
 export {
   decodingSchema,
   parseDecodingOptions,

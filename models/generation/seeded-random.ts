@@ -35,7 +35,7 @@ export class SeededRandom {
     return result;
   }
 
-  /** A uniform float in [0, 1) with 53 random bits. */
+  /** Returns a uniform float in [0, 1) with 53 random bits. */
   nextFloat(): number {
     const high = this.nextUint32() >>> 5;
     const low = this.nextUint32() >>> 6;

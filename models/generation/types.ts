@@ -11,13 +11,13 @@ export interface DecoderStep {
   reorder(rows: number[]): void;
 }
 
-/** How the next token is chosen: argmax, beam search, or multinomial sampling. */
+/** Rule that chooses the next token: argmax, beam search or multinomial sampling. */
 export type DecodingStrategy = 'greedy' | 'beam' | 'sample';
 
 /** When beam search stops; the values of transformers' `early_stopping`. */
 export type EarlyStopping = boolean | 'never';
 
-/** Decoding options as a caller passes them; every field but `strategy` may be left out. */
+/** Decoding options as a caller passes them; every field may be left out. */
 export interface DecodingOptions {
   /** Default 'greedy', the checkpoint's default (num_beams 1, do_sample false). */
   strategy?: DecodingStrategy;

@@ -14,7 +14,8 @@ export interface CaptionTokenizer {
   /**
    * Decodes generated ids as `processor.decode(ids, skip_special_tokens=True)` does, then trims: special tokens
    * and ids outside the vocabulary ([DEC], [ENC]) are dropped, "##" pieces join the previous token and the
-   * clean-up removes the space before punctuation and contractions.
+   * clean-up removes the space before punctuation and contractions. " do not" stays as it is: tokenizers 0.23
+   * applies its "do not" → "don't" rule to single tokens, where it never matches.
    */
   decode(ids: readonly number[]): string;
 }
@@ -61,8 +62,8 @@ export class WordPieceCaptionTokenizer implements CaptionTokenizer {
       throw new TypeError(`ids[${badIndex}] is ${String(ids[badIndex])}; token ids must be integers.`);
     }
 
-    // The Rust tokenizer behind BertTokenizerFast skips ids it has no token for, and skip_special_tokens drops
-    // the special ones; filtering first also keeps the JS decoder from turning unknown ids into [UNK].
+    // The Rust tokenizer behind BertTokenizerFast skips ids that it has no token for, and skip_special_tokens
+    // drops the special ones. Filtering here also stops the JS decoder from turning unknown ids into [UNK].
     const kept = ids.filter((id) => !this.#specialTokenIds.has(id) && this.#tokenizer.id_to_token(id) !== undefined);
     if (kept.length === 0) return '';
     return this.#tokenizer.decode(kept, { skip_special_tokens: true }).trim();

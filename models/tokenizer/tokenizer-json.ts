@@ -4,7 +4,7 @@
  */
 import { BERT_SPECIAL_TOKENS } from './special-tokens.js';
 
-/** How the BERT normalizer treats text; bert-base-uncased lower-cases and strips accents. */
+/** Normalizer settings of a BERT tokenizer; bert-base-uncased lower-cases and strips accents. */
 export interface BertTextSettings {
   lowercase: boolean;
   /** null follows `lowercase`, as BERT's basic tokenizer does. */

@@ -14,10 +14,10 @@ export interface ToyTable {
   eosBias: number;
 }
 
-/** Stands for "no token" when a row holds a single token. */
+/** Stands for "no token" when a row contains a single token. */
 const NO_TOKEN = 0xffff;
 
-/** A 32-bit integer mixer (the "lowbias32" constants); every step is exact modulo 2**32 in both languages. */
+/** Mixes the bits of a 32-bit integer (the "lowbias32" constants); every step is exact modulo 2**32 in both languages. */
 function mix(input: number): number {
   let value = input >>> 0;
   value ^= value >>> 16;
@@ -43,21 +43,22 @@ export function toyLogits(table: ToyTable, tokens: readonly number[]): Float32Ar
 }
 
 /**
- * A DecoderStep whose "cache" is each row's token history, so that a missing or wrong reorder changes the
- * logits. It checks the interface contract and counts the calls.
+ * A DecoderStep whose "cache" is each row's token history and whose logits are a pure function of that
+ * history, so that a missing or wrong reorder changes the logits. It checks the interface contract and
+ * counts the calls.
  */
-export class ToyDecoder implements DecoderStep {
+export class HistoryDecoder implements DecoderStep {
   readonly vocabSize: number;
-  readonly table: ToyTable;
+  readonly #logitsOf: (tokens: readonly number[]) => Float32Array;
   rows: number[][] = [];
   stepCalls = 0;
   reorderCalls = 0;
   /** Tokens fed per row in each step call. */
   readonly fedCounts: number[] = [];
 
-  constructor(table: ToyTable) {
-    this.table = table;
-    this.vocabSize = table.vocabSize;
+  constructor(vocabSize: number, logitsOf: (tokens: readonly number[]) => Float32Array) {
+    this.vocabSize = vocabSize;
+    this.#logitsOf = logitsOf;
   }
 
   async step(tokens: number[][]): Promise<Float32Array> {
@@ -77,7 +78,7 @@ export class ToyDecoder implements DecoderStep {
     const logits = new Float32Array(tokens.length * this.vocabSize);
     tokens.forEach((row, index) => {
       this.rows[index].push(...row);
-      logits.set(toyLogits(this.table, this.rows[index]), index * this.vocabSize);
+      logits.set(this.#logitsOf(this.rows[index]), index * this.vocabSize);
     });
     return logits;
   }
@@ -89,4 +90,9 @@ export class ToyDecoder implements DecoderStep {
     this.reorderCalls++;
     this.rows = rows.map((row) => [...this.rows[row]]);
   }
+}
+
+/** Creates a HistoryDecoder over the toy table. */
+export function toyDecoder(table: ToyTable): HistoryDecoder {
+  return new HistoryDecoder(table.vocabSize, (tokens) => toyLogits(table, tokens));
 }

@@ -9,7 +9,7 @@ import { topK } from './top-k.js';
 import { topP } from './top-p.js';
 
 /**
- * The processors every strategy applies, in the order of transformers' _get_logits_processor:
+ * Builds the processors that every strategy applies, in the order of transformers' _get_logits_processor:
  * repetition penalty, no-repeat n-gram, then the minimum length. Processors left at their neutral value are
  * not added, as there.
  */
@@ -22,7 +22,7 @@ export function buildLogitsProcessors(options: ResolvedDecodingOptions, limits: 
 }
 
 /**
- * The warpers that only sampling applies after the processors, in transformers' order: temperature, top-k,
+ * Builds the warpers that only sampling applies after the processors, in transformers' order: temperature, top-k,
  * top-p, each keeping at least one token.
  */
 export function buildSamplingWarpers(options: ResolvedDecodingOptions): LogitsProcessor[] {

@@ -2,6 +2,8 @@
  * Beam search with the semantics of transformers' _beam_search (the vectorized version of transformers 5.x),
  * for one prompt. Scores are summed log-probabilities; finished hypotheses are ranked by
  * score / generatedLength ** lengthPenalty, where generatedLength counts the tokens after the prompt.
+ * NOTE: scores are summed in float64 here and in float32 by torch, so hypotheses whose scores differ by less
+ * than about 1e-6 may rank differently from transformers.
  */
 import { logitsRow, stepRows } from '../decoder-rows.js';
 import type { LengthLimits } from '../length-limits.js';
@@ -73,7 +75,7 @@ function updateFinished(
 }
 
 /**
- * Whether the best running beam could still beat the worst finished hypothesis (_check_early_stop_heuristic).
+ * Checks whether the best running beam could still beat the worst finished hypothesis (_check_early_stop_heuristic).
  * The running score is length-normalized with the current generated length, or with the maximum one when
  * earlyStopping is 'never' and lengthPenalty > 0, because then longer can only score better.
  */
@@ -89,7 +91,7 @@ function canStillImprove(bestRunningScore: number, finished: Hypothesis[], lengt
 
 /**
  * Runs beam search for one prompt. The prompt is fed as one decoder row; the first reorder expands it to
- * numBeams rows. Until then every beam reads row 0, which holds exactly what transformers' numBeams identical
+ * numBeams rows. Until then every beam reads row 0, which contains exactly what transformers' numBeams identical
  * copies of the prompt would.
  */
 export async function beamSearch(

@@ -6,7 +6,7 @@ import type { DecoderStep, GenerationOutput } from '../types.js';
 export type TokenChooser = (tokens: readonly number[], logits: Float32Array) => number;
 
 /**
- * The decoding loop of greedy search and sampling for one prompt, as transformers' _sample runs it: one decoder
+ * Runs the decoding loop of greedy search and sampling for one prompt, as transformers' _sample runs it: one decoder
  * call per new token, stopping after the stop token or when the sequence reaches limits.maxLength.
  */
 export async function searchOneRow(
