@@ -7,9 +7,15 @@ import type { LogitsProcessor } from './logits-processor.js';
  */
 export function topP(p: number, minTokensToKeep = 1): LogitsProcessor {
   return (_tokens, scores) => {
-    const order = Array.from(scores.keys()).sort((left, right) => scores[left] - scores[right] || left - right);
+    // Tokens already at -Infinity have probability 0, so they would be removed anyway; sorting only the others
+    // keeps this cheap after top-k.
+    const finite: number[] = [];
+    for (let index = 0; index < scores.length; index++) {
+      if (scores[index] !== -Infinity) finite.push(index);
+    }
+    const order = finite.sort((left, right) => scores[left] - scores[right] || left - right);
+    if (order.length === 0) return;
     const max = scores[order[order.length - 1]];
-    if (max === -Infinity) return;
     let total = 0;
     for (const index of order) total += Math.exp(scores[index] - max);
 
