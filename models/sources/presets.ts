@@ -95,7 +95,7 @@ export async function buildPresetModel(preset: Preset, outDir: string, options: 
   try {
     writeFileSync(join(staging, 'config.json'), `${JSON.stringify(toConfigJson(config), null, 2)}\n`);
     writeFileSync(join(staging, 'preprocessor_config.json'), `${JSON.stringify(PREPROCESSOR_CONFIG, null, 2)}\n`);
-    writeTokenizerFiles(staging, buildPresetVocab(preset));
+    await writeTokenizerFiles(staging, buildPresetVocab(preset));
     await writeSafetensors(join(staging, 'model.safetensors'), presetTensors(config, seed), { format: 'pt', preset, seed: String(seed) });
     writeFileSync(join(staging, 'blipbench-source.json'), `${JSON.stringify({ source: 'preset', preset, seed, randomWeights: true }, null, 2)}\n`);
     mkdirSync(dirname(outDir), { recursive: true });

@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 /**
  * Access to the golden files that test/reference/preprocess_reference.py writes with Pillow 13 and
  * transformers 5.25, and helpers to compare byte images.
@@ -113,4 +114,15 @@ export function pngChunk(type: string, data: Buffer): Buffer {
 export function insertPngChunk(png: Buffer, type: string, data: Buffer): Buffer {
   const afterHeader = 8 + 25;
   return Buffer.concat([png.subarray(0, afterHeader), pngChunk(type, data), png.subarray(afterHeader)]);
+}
+
+/** Builds a 68-byte PNG whose header claims width × height RGB pixels and whose pixel data is a few zero bytes. */
+export function pngHeaderOnly(width: number, height: number): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // colour type RGB
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(Buffer.alloc(10))), pngChunk('IEND', Buffer.alloc(0))]);
 }

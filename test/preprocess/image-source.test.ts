@@ -4,9 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { ImageInputError, decodeImage, inspectImage, preprocessImage, type ImageInputProblem } from '../../models/preprocess/index.js';
-import { PHOTOS, fixturePath, pngChunk } from './fixtures.js';
+import { PHOTOS, fixturePath, pngHeaderOnly } from './fixtures.js';
 
 let dir: string;
 before(async () => {
@@ -15,17 +14,6 @@ before(async () => {
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Builds a 68-byte PNG whose header claims width × height RGB pixels and whose pixel data is a few zero bytes. */
-function pngHeaderOnly(width: number, height: number): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // colour type RGB
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(Buffer.alloc(10))), pngChunk('IEND', Buffer.alloc(0))]);
-}
 
 function isInputError(problem: ImageInputProblem, source: string, pattern?: RegExp) {
   return (error: unknown) => {
