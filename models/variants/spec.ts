@@ -15,6 +15,8 @@ export const quantizationSchema = z
     method: z.enum(['none', 'int8-dynamic', 'int8-weight-only', 'int4-weight-only']).default('none'),
     /** int8-dynamic only: one weight scale per tensor (torch's quantize_dynamic) or per output channel. */
     granularity: z.enum(['per-tensor', 'per-channel']).default('per-tensor'),
+    /** int8-dynamic only: onnxruntime's fused contrib kernel, or the standard-opset DynamicQuantizeLinear + MatMulInteger. */
+    int8Kernel: z.enum(['DynamicQuantizeMatMul', 'MatMulInteger']).default('DynamicQuantizeMatMul'),
     /** Weight-only methods: weights per quantization block along the input dimension (MatMulNBits block_size). */
     blockSize: z.number().int().refine((n) => [16, 32, 64, 128, 256].includes(n), 'blockSize must be one of 16, 32, 64, 128, 256').default(32),
     /** Weight-only methods: MatMulNBits accuracy_level; 4 computes in int8 (fastest on CPUs with VNNI), 0 in fp32. */

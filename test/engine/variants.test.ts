@@ -149,3 +149,12 @@ describe('impossible variants', () => {
     }
   });
 });
+
+describe('int8 kernels', () => {
+  it('MatMulInteger and DynamicQuantizeMatMul give the same greedy caption on the tiny model', async () => {
+    const fused = await captionWith({ quantization: { method: 'int8-dynamic' } });
+    const standard = await captionWith({ quantization: { method: 'int8-dynamic', int8Kernel: 'MatMulInteger' } });
+    assert.ok((standard.build.linearKernels.MatMulInteger ?? 0) > 0);
+    assert.deepEqual(standard.result.tokenIds, fused.result.tokenIds);
+  });
+});

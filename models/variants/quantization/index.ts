@@ -28,6 +28,24 @@ const int8Dynamic =
     return g.op('DynamicQuantizeMatMul', inputs, {}, { domain: MICROSOFT_DOMAIN });
   };
 
+/**
+ * The same int8 scheme in standard operators: DynamicQuantizeLinear (uint8 activations, one scale and
+ * zero point per tensor) → MatMulInteger → Cast → scale. Kept to compare with DynamicQuantizeMatMul.
+ */
+const int8DynamicStandard =
+  (perChannel: boolean): LinearEmitter =>
+  (g, x, layer) => {
+    const [out, inFeatures] = layer.weight.shape;
+    const q = quantizeInt8Symmetric(layer.weight.data, out, inFeatures, perChannel);
+    const w = g.tensor(`${layer.name}.weight_int8`, DataType.INT8, [inFeatures, out], q.data);
+    const weightScale = g.tensor(`${layer.name}.weight_scale`, DataType.FLOAT, perChannel ? [out] : [], q.scales);
+    const [xq, xScale, xZeroPoint] = g.opMulti('DynamicQuantizeLinear', [x], {}, { outputs: 3 });
+    const product = g.op('MatMulInteger', [xq, w, xZeroPoint]);
+    const scale = g.op('Mul', [xScale, weightScale]);
+    const y = g.op('Mul', [g.op('Cast', [product], { to: DataType.FLOAT }), scale]);
+    return addBias(g, y, layer);
+  };
+
 const weightOnly =
   (bits: 4 | 8, blockSize: number, accuracyLevel: number): LinearEmitter =>
   (g, x, layer) => {
@@ -62,8 +80,13 @@ export function linearEmitterFor(quantization: Quantization, config: BlipConfig)
       kernel = 'MatMul';
       break;
     case 'int8-dynamic':
-      quantized = int8Dynamic(quantization.granularity === 'per-channel');
-      kernel = 'DynamicQuantizeMatMul';
+      if (quantization.int8Kernel === 'MatMulInteger') {
+        quantized = int8DynamicStandard(quantization.granularity === 'per-channel');
+        kernel = 'MatMulInteger';
+      } else {
+        quantized = int8Dynamic(quantization.granularity === 'per-channel');
+        kernel = 'DynamicQuantizeMatMul';
+      }
       break;
     case 'int8-weight-only':
     case 'int4-weight-only':
