@@ -98,7 +98,7 @@ export function loadBlipConfig(modelDir: string): BlipConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ModelError(`${file}: cannot read the model config (${(error as Error).message}); is ${modelDir} a model directory?`, { cause: error });
+    throw new ModelError(`${file}: failed to read the model config (${(error as Error).message}); is ${modelDir} a model directory?`, { cause: error });
   }
   let raw: unknown;
   try {

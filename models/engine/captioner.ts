@@ -46,7 +46,7 @@ export interface Captioner {
   dispose(): Promise<void>;
 }
 
-/** The decoder's start: [DEC] alone, or [DEC] + the prompt's words with the tokenizer's [CLS] and [SEP] dropped, as BLIP's generate does. */
+/** Builds the decoder's start: [DEC] alone, or [DEC] + the prompt's words with the tokenizer's [CLS] and [SEP] dropped, as BLIP's generate does. */
 export function decoderPrompt(tokenizer: CaptionTokenizer, config: BlipConfig, prompt: string | undefined): number[] {
   if (!prompt) return [config.text.bosTokenId];
   const ids = tokenizer.encodePrompt(prompt);
@@ -76,7 +76,10 @@ class OnnxCaptioner implements Captioner {
     const decoding = this.variant.decoding;
     const maxNewTokens = options.maxNewTokens ?? decoding.maxNewTokens;
     const forceNewTokens = options.forceNewTokens ?? decoding.forceNewTokens;
-    const total = forceNewTokens !== undefined ? prompt.length + forceNewTokens : maxNewTokens !== undefined ? prompt.length + maxNewTokens : (decoding.maxLength ?? prompt.length + DEFAULT_MAX_NEW_TOKENS);
+    // The total length follows transformers' precedence: forced count, then maxNewTokens, then maxLength.
+    let total = decoding.maxLength ?? prompt.length + DEFAULT_MAX_NEW_TOKENS;
+    if (maxNewTokens !== undefined) total = prompt.length + maxNewTokens;
+    if (forceNewTokens !== undefined) total = prompt.length + forceNewTokens;
     if (total > text.maxPositions) {
       throw new VariantError(`prompt of ${prompt.length} tokens plus the new tokens make ${total} tokens, more than the model's ${text.maxPositions} positions; shorten the prompt or lower maxNewTokens`);
     }
