@@ -53,7 +53,7 @@ async function buildInto(stagingDir: string, modelDir: string, variant: Variant)
   const started = performance.now();
   const { config, weights } = loadCheckpoint(modelDir);
   const pruned = applyPruning(weights, config, variant.pruning);
-  const { emitter, kernels } = linearEmitterFor(variant.quantization, config);
+  const { emitter, kernels } = linearEmitterFor(variant.quantization, config, variant.pruning);
   const files = buildBlipGraphs(stagingDir, config, pruned, emitter, { buildHash: buildHash(variant) });
   const report: VariantBuildReport = {
     buildHash: buildHash(variant),

@@ -4,13 +4,15 @@
  *   int8-dynamic      → DynamicQuantizeMatMul (onnxruntime contrib): int8 weights, activations
  *                       quantized to uint8 per tensor at run time, like onnxruntime's quantize_dynamic
  *   int8/int4-weight-only → MatMulNBits (onnxruntime contrib) with symmetric per-block scales
- * Layer groups listed in keepFp32 stay MatMul.
+ * Layer groups listed in keepFp32 stay MatMul. Layers pruned with format "sparse" (never quantized)
+ * become MatMul on a sparse initializer.
  */
 import type { BlipConfig } from '../../blip/config.js';
 import { addBias, fp32Linear, type LinearEmitter } from '../../blip/linear.js';
 import { VariantError } from '../../engine/errors.js';
 import { DataType } from '../../onnx/onnx-proto.js';
 import { MICROSOFT_DOMAIN } from '../../onnx/graph-builder.js';
+import { sparseLinear, sparseLinearNames, SPARSE_INITIALIZER_KERNEL } from '../sparse/index.js';
 import type { Variant } from '../spec.js';
 import { quantizeBlocks, quantizeInt8Symmetric } from './weight-quantization.js';
 
@@ -69,8 +71,9 @@ export function checkQuantization(quantization: Quantization, config: BlipConfig
   if (bad !== undefined) throw new VariantError(`quantization.blockSize ${quantization.blockSize} does not divide the layer width ${bad}; use one of 16, 32, 64 that divides every width`);
 }
 
-export function linearEmitterFor(quantization: Quantization, config: BlipConfig): { emitter: LinearEmitter; kernels: Record<string, number> } {
+export function linearEmitterFor(quantization: Quantization, config: BlipConfig, pruning: Variant['pruning'] = []): { emitter: LinearEmitter; kernels: Record<string, number> } {
   checkQuantization(quantization, config);
+  const sparse = sparseLinearNames(config, pruning);
   const kernels: Record<string, number> = {};
   let quantized: LinearEmitter;
   let kernel: string;
@@ -96,6 +99,10 @@ export function linearEmitterFor(quantization: Quantization, config: BlipConfig)
   }
   const keep = new Set<string>(quantization.keepFp32);
   const emitter: LinearEmitter = (g, x, layer) => {
+    if (sparse.has(layer.name)) {
+      kernels[SPARSE_INITIALIZER_KERNEL] = (kernels[SPARSE_INITIALIZER_KERNEL] ?? 0) + 1;
+      return sparseLinear(g, x, layer);
+    }
     const useFp32 = keep.has(layer.group) || (layer.group === 'cross-attention' && keep.has('text'));
     const name = useFp32 ? 'MatMul' : kernel;
     kernels[name] = (kernels[name] ?? 0) + 1;
