@@ -107,6 +107,7 @@ class OnnxCaptioner implements Captioner {
     return {
       caption: this.tokenizer.decode(output.tokenIds),
       tokenIds: output.tokenIds,
+      promptLength: prompt.length,
       timingsMs: {
         preprocess: preprocessed - started,
         visionEncoder: encoded - preprocessed,

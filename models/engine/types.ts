@@ -32,6 +32,8 @@ export interface CaptionResult {
   caption: string;
   /** Every token id of the output, starting with the decoder start token, prompt included. */
   tokenIds: number[];
+  /** Leading tokens of tokenIds that were fed, not generated: [DEC] plus the prompt's words. */
+  promptLength: number;
   timingsMs: StageTimingsMs;
 }
 
