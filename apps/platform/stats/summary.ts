@@ -24,6 +24,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
 }
 
+/** Arithmetic mean; throws RangeError for an empty list instead of returning NaN. */
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('mean of an empty list is undefined; pass at least one value');
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
 export function median(values: readonly number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }
@@ -35,11 +41,11 @@ export function summarizeRuns(values: readonly number[]): RunSummary {
     if (!Number.isFinite(value)) throw new RangeError(`run ${index} has a non-finite time (${value})`);
   });
   const sorted = [...values].sort((a, b) => a - b);
-  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
-  const squares = values.reduce((sum, value) => sum + (value - mean) ** 2, 0);
+  const average = mean(values);
+  const squares = values.reduce((sum, value) => sum + (value - average) ** 2, 0);
   const std = values.length > 1 ? Math.sqrt(squares / (values.length - 1)) : 0;
   return {
-    mean,
+    mean: average,
     median: percentile(sorted, 50),
     p90: percentile(sorted, 90),
     p99: percentile(sorted, 99),

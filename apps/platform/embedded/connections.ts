@@ -1,0 +1,56 @@
+/**
+ * Where Postgres and Redis are: DATABASE_URL and REDIS_URL when both are set; otherwise services
+ * this machine runs embedded (started here, or by an `npm start` or demo whose services.json is
+ * still current).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { PlatformConfig } from '../config/config.js';
+import { ConfigError } from '../errors.js';
+import { SERVICES_FILE, startEmbeddedServices, type EmbeddedServices } from './embedded-services.js';
+
+export interface Connections {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Set when this process started the services; stop them on exit. */
+  embedded: EmbeddedServices | null;
+  /** How the URLs were found, for the start-up log line. */
+  source: 'environment' | 'embedded (started)' | 'embedded (running)';
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** URLs of embedded services another process of this checkout started, if that process still runs. */
+export function runningEmbeddedServices(dataDir: string): { databaseUrl: string; redisUrl: string } | null {
+  const file = join(dataDir, SERVICES_FILE);
+  if (!existsSync(file)) return null;
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as { databaseUrl: string; redisUrl: string; pid: number };
+  return isAlive(recorded.pid) ? recorded : null;
+}
+
+/**
+ * Resolves the service URLs. With `startEmbedded` (the API and the demo) missing services are
+ * started under the data directory; without it (workers) they must already run.
+ */
+export async function resolveConnections(config: PlatformConfig, options: { startEmbedded: boolean; onLog?: (message: string) => void }): Promise<Connections> {
+  const { databaseUrl, redisUrl } = config;
+  if (databaseUrl && redisUrl) return { databaseUrl, redisUrl, embedded: null, source: 'environment' };
+  if (databaseUrl || redisUrl) {
+    throw new ConfigError(`${databaseUrl ? 'REDIS_URL' : 'DATABASE_URL'} is not set while ${databaseUrl ? 'DATABASE_URL' : 'REDIS_URL'} is; set both to use your own services, or neither to use embedded ones`);
+  }
+  const running = runningEmbeddedServices(config.dataDir);
+  if (running) return { ...running, embedded: null, source: 'embedded (running)' };
+  if (!options.startEmbedded) {
+    throw new ConfigError(`DATABASE_URL and REDIS_URL are not set and no embedded services run under ${config.dataDir}; start them with \`npm start\` first, or set both URLs`);
+  }
+  const embedded = await startEmbeddedServices(config.dataDir, options.onLog);
+  return { databaseUrl: embedded.databaseUrl, redisUrl: embedded.redisUrl, embedded, source: 'embedded (started)' };
+}

@@ -1,0 +1,194 @@
+/**
+ * The processor of benchmark and caption jobs: claim the row, run the engine, write the result
+ * once (retrying while Postgres is down), or record why the job failed. Permanent failures
+ * (a bad image, an impossible variant) become UnrecoverableError so BullMQ does not retry them.
+ */
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+
+import { bleu4, parseVariant, type Captioner, type Variant } from '../../models/index.js';
+import { accuracyAgainstBaseline } from '../../models/index.js';
+import type { PlatformConfig } from '../platform/config/config.js';
+import type { Prisma, PrismaClient } from '../platform/db/client.js';
+import { describeError, isPermanentError, PermanentJobError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import type { WorkJobData } from '../platform/queue/names.js';
+import { readImageContent } from '../platform/services/images.js';
+import { claimJob, completeJob, recordFailure, type ClaimedJob } from '../platform/services/job-lifecycle.js';
+import { KIND_DEFAULTS } from '../platform/services/sweeps.js';
+import type { CaptionJobOptions } from '../platform/services/captions.js';
+import type { CaptionerCache } from './captioner-cache.js';
+import { HandBack, measure, type Measurement } from './measure.js';
+import { ensureModelDir } from './model-store.js';
+import { retryWhileDatabaseUnavailable } from './retry.js';
+
+export interface WorkerRuntime {
+  prisma: PrismaClient;
+  config: PlatformConfig;
+  logger: Logger;
+  hostId: string;
+  workerId: string;
+  threads: number;
+  captioners: CaptionerCache;
+  /** Aborted when the process is asked to stop: running jobs hand themselves back between runs. */
+  shutdown: AbortSignal;
+  /** Caption jobs of this process, running now and started so far; a benchmark that overlaps one is flagged. */
+  captionActivity: { active: number; started: number };
+  /** Whether this process still holds the host's benchmark slot. */
+  holdsBenchmarkSlot: () => boolean;
+}
+
+export interface JobOutcome {
+  status: 'written' | 'duplicate' | 'skipped';
+  jobId: string;
+}
+
+interface RunPlan {
+  runs: number;
+  warmupRuns: number;
+  forceNewTokens: number | null;
+  maxNewTokens?: number;
+  prompt?: string;
+}
+
+function runPlan(job: ClaimedJob): RunPlan {
+  if (job.sweep) {
+    const { runs, warmupRuns, forceNewTokens, maxNewTokens, prompt } = job.sweep;
+    return { runs, warmupRuns, forceNewTokens, maxNewTokens: maxNewTokens ?? undefined, prompt: prompt ?? undefined };
+  }
+  const options = (job.options ?? {}) as CaptionJobOptions;
+  return { ...KIND_DEFAULTS.caption, maxNewTokens: options.maxNewTokens, prompt: options.prompt };
+}
+
+function parseStoredVariant(spec: unknown, label: string): Variant {
+  try {
+    return parseVariant(spec);
+  } catch (error) {
+    throw new PermanentJobError(`${label} variant spec is invalid: ${describeError(error)}`, { cause: error });
+  }
+}
+
+async function recordBuild(runtime: WorkerRuntime, modelName: string, captioner: Captioner): Promise<void> {
+  const { build } = captioner;
+  const data = {
+    bytesOnDisk: BigInt(build.bytesOnDisk),
+    sparsityOverall: build.sparsity.overall,
+    sparsityPerLayer: build.sparsity.perLayer,
+    buildTimeMs: build.buildTimeMs,
+  };
+  await runtime.prisma.variantBuild.upsert({
+    where: { modelName_buildHash_hostId: { modelName, buildHash: captioner.buildHash, hostId: runtime.hostId } },
+    create: { modelName, buildHash: captioner.buildHash, hostId: runtime.hostId, ...data },
+    update: build.reused ? {} : data,
+  });
+}
+
+/** Accuracy against the sweep's baseline on this image; null fields for the baseline itself and for single captions. */
+async function accuracyFields(runtime: WorkerRuntime, job: ClaimedJob, modelDir: string, captioner: Captioner, image: Buffer, measured: Measurement, plan: RunPlan) {
+  const fields: Partial<Prisma.ResultCreateManyInput> = {};
+  const references = (job.sweep?.references ?? null) as Record<string, string[]> | null;
+  const imageReferences = references?.[job.imageId];
+  if (imageReferences && imageReferences.length > 0) fields.referenceBleu4 = bleu4(measured.caption.caption, imageReferences);
+  if (!job.sweep || job.isBaseline) return fields;
+  const baselineVariant = parseStoredVariant(job.sweep.baseline.spec, 'baseline');
+  const baseline = await runtime.captioners.get(modelDir, baselineVariant, runtime.threads);
+  const accuracy = await accuracyAgainstBaseline(baseline, captioner, image, measured.caption, measured.promptLength, plan.prompt);
+  return { ...fields, exactMatch: accuracy.exactMatch, tokenF1: accuracy.tokenF1, bleu4: accuracy.bleu4, top1Agreement: accuracy.top1Agreement, meanKl: accuracy.meanKl };
+}
+
+/** Runs one job to its result; returns how it ended or throws for BullMQ to retry or fail it. */
+export async function processWorkJob(runtime: WorkerRuntime, job: Job<WorkJobData>, token: string | undefined): Promise<JobOutcome> {
+  const data = job.data;
+  const log = runtime.logger.child({ jobId: data.jobId, sweepId: data.sweepId, variantHash: data.variantHash, attempt: job.attemptsMade + 1 });
+  const claimed = await claimJob(runtime.prisma, data.jobId, runtime.hostId);
+  if (!claimed) {
+    log.info('job skipped: its row is cancelled, failed or already has a result');
+    return { status: 'skipped', jobId: data.jobId };
+  }
+  const startedAt = performance.now();
+  const activity = runtime.captionActivity;
+  if (claimed.kind === 'caption') {
+    activity.active += 1;
+    activity.started += 1;
+  }
+  try {
+    const image = await readImageContent(runtime.prisma, claimed.imageId);
+    if (!image) throw new PermanentJobError(`image ${claimed.imageId} of job ${claimed.id} is missing from the database`);
+    const variant = parseStoredVariant(claimed.variant.spec, 'job');
+    const modelDir = await ensureModelDir(runtime.config.modelStore, claimed.model);
+    const captioner = await runtime.captioners.get(modelDir, variant, runtime.threads);
+    await recordBuild(runtime, claimed.modelName, captioner);
+    const plan = runPlan(claimed);
+    const captionsBefore = { active: activity.active, started: activity.started };
+    const measured = await measure(captioner, image.content, { ...plan, signal: runtime.shutdown });
+    const sharedProcess = claimed.kind === 'benchmark' && (captionsBefore.active > 0 || activity.started !== captionsBefore.started);
+    const overlapped = measured.cpu.otherCores > runtime.config.overlapCores || sharedProcess || (claimed.kind === 'benchmark' && !runtime.holdsBenchmarkSlot());
+    const accuracy = await accuracyFields(runtime, claimed, modelDir, captioner, image.content, measured, plan);
+
+    const result: Prisma.ResultCreateManyInput = {
+      jobId: claimed.id,
+      sweepId: claimed.sweepId,
+      kind: claimed.kind,
+      modelName: claimed.modelName,
+      variantId: claimed.variantId,
+      imageId: claimed.imageId,
+      hostId: runtime.hostId,
+      workerId: runtime.workerId,
+      isBaseline: claimed.isBaseline,
+      attempt: job.attemptsMade + 1,
+      threads: captioner.variant.runtime.threads,
+      caption: measured.caption.caption,
+      tokenIds: measured.caption.tokenIds,
+      generatedTokens: measured.generatedTokens,
+      forcedNewTokens: plan.forceNewTokens,
+      runs: plan.runs,
+      warmupRuns: plan.warmupRuns,
+      runTimesMs: measured.runTimesMs,
+      warmupTimesMs: measured.warmupTimesMs,
+      runStagesMs: measured.runStagesMs as unknown as Prisma.InputJsonValue,
+      meanMs: measured.summary.mean,
+      medianMs: measured.summary.median,
+      p90Ms: measured.summary.p90,
+      p99Ms: measured.summary.p99,
+      minMs: measured.summary.min,
+      maxMs: measured.summary.max,
+      stdMs: measured.summary.std,
+      preprocessMs: measured.stageMedians.preprocess,
+      visionEncoderMs: measured.stageMedians.visionEncoder,
+      decoderMs: measured.stageMedians.decoder,
+      decoderPerTokenMs: measured.stageMedians.decoderPerToken,
+      tokensPerSecond: measured.tokensPerSecond,
+      peakRssBytes: BigInt(measured.peakRssBytes),
+      bytesOnDisk: BigInt(captioner.build.bytesOnDisk),
+      otherCpuLoad: measured.cpu.otherCores,
+      overlapped,
+      ...accuracy,
+      engineMs: measured.engineMs,
+      queuedToDoneMs: null,
+    };
+    const inserted = await retryWhileDatabaseUnavailable(
+      () => completeJob(runtime.prisma, { ...result, queuedToDoneMs: Date.now() - data.enqueuedAt }),
+      {
+        budgetMs: runtime.config.dbWriteRetryMs,
+        onRetry: (attempt, delayMs, error) => log.warn({ err: error, attempt, delayMs }, 'result write failed: Postgres unavailable, retrying'),
+      },
+    );
+    log.info({ ms: Math.round(performance.now() - startedAt), medianMs: result.medianMs, overlapped, inserted }, inserted ? 'result written' : 'result already written by an earlier attempt');
+    return { status: inserted ? 'written' : 'duplicate', jobId: claimed.id };
+  } catch (error) {
+    if (error instanceof HandBack) {
+      await job.moveToWait(token);
+      await recordFailure(runtime.prisma, claimed.id, 'handed back on shutdown', false).catch((err: unknown) => log.warn({ err }, 'could not mark the handed-back job queued; the next worker will'));
+      log.info('job handed back on shutdown');
+      throw new WaitingError();
+    }
+    const permanent = isPermanentError(error);
+    const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const message = describeError(error);
+    log.error({ err: error, permanent, final }, 'job failed');
+    await recordFailure(runtime.prisma, claimed.id, message, final).catch((err: unknown) => log.warn({ err }, 'could not record the failure; the reconciler will'));
+    if (permanent) throw new UnrecoverableError(message);
+    throw error;
+  } finally {
+    if (claimed.kind === 'caption') activity.active -= 1;
+  }
+}
