@@ -1,0 +1,134 @@
+"""Times onnxruntime's SparseToDenseMatMul kernel against MatMul on BLIP-base Linear shapes.
+
+onnxruntime-node cannot feed a sparse tensor and onnxruntime rejects a sparse initializer as the
+op's input, so the engine cannot use the kernel; this probe feeds the sparse weight through the
+Python API instead, to tell whether the kernel would be worth having. Run by hand (never by CI) in
+a virtual environment with `pip install onnxruntime==1.31.1 onnx numpy`:
+
+    python scripts/sparse/kernel-probe.py [--threads 2] [--budget 1.5] > probe.json
+"""
+import argparse
+import json
+import os
+import statistics
+import time
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+
+# BLIP-base Linear weights as [out, in], and how many of each one image or one decoder step runs.
+VISION_LAYER = {"qkv": (2304, 768), "projection": (768, 768), "fc1": (3072, 768), "fc2": (768, 3072)}
+DECODER_STEP_LAYER = {"self q/k/v/o + cross q/o": (768, 768), "intermediate": (3072, 768), "output": (768, 3072)}
+DECODER_STEP_COUNTS = {"self q/k/v/o + cross q/o": 6, "intermediate": 1, "output": 1}
+LAYERS = 12
+VISION_TOKENS = 577
+
+
+def sparse_model(out, inp, tokens):
+    """Y[out, tokens] = A_sparse[out, in] × B[in, tokens]: the Linear as (W·xᵀ)ᵀ without the transposes."""
+    node = helper.make_node("SparseToDenseMatMul", ["A", "B"], ["Y"], domain="com.microsoft")
+    graph = helper.make_graph(
+        [node],
+        "sparse",
+        [helper.make_sparse_tensor_value_info("A", TensorProto.FLOAT, [out, inp]), helper.make_tensor_value_info("B", TensorProto.FLOAT, [inp, tokens])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [out, tokens])],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)], ir_version=8)
+
+
+def dense_model(weight_t, tokens):
+    """Y[tokens, out] = X[tokens, in] × Wᵀ, the weight an initializer as the engine's fp32 graphs have it."""
+    inp, out = weight_t.shape
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["X", "W"], ["Y"])],
+        "dense",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [tokens, inp])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [tokens, out])],
+        [numpy_helper.from_array(weight_t, "W")],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
+def pruned_weight(rng, out, inp, sparsity):
+    weight = rng.standard_normal((out, inp), dtype=np.float32)
+    threshold = np.quantile(np.abs(weight), sparsity)
+    weight[np.abs(weight) <= threshold] = 0
+    return weight
+
+
+def median_ms(run, budget_s):
+    for _ in range(2):
+        run()
+    times = []
+    started = time.perf_counter()
+    while len(times) < 3 or (time.perf_counter() - started < budget_s and len(times) < 25):
+        t0 = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def session(model, threads):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+
+
+def time_shape(rng, out, inp, tokens, sparsity, threads, budget_s):
+    weight = pruned_weight(rng, out, inp, sparsity)
+    x = rng.standard_normal((tokens, inp), dtype=np.float32)
+    expected = x @ weight.T
+    cpu = ort.OrtDevice.make("cpu", 0)
+    result = {}
+
+    dense = session(dense_model(np.ascontiguousarray(weight.T), tokens), threads)
+    np.testing.assert_allclose(dense.run(None, {"X": x})[0], expected, rtol=1e-4, atol=1e-3)
+    result["dense"] = median_ms(lambda: dense.run(None, {"X": x}), budget_s)
+
+    sparse = session(sparse_model(out, inp, tokens), threads)
+    rows, cols = np.nonzero(weight)
+    values = weight[rows, cols]
+    outer = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=out))]).astype(np.int64)
+    b = ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(x.T))
+    formats = {
+        "csr": ort.SparseTensor.sparse_csr_from_numpy([out, inp], values, cols.astype(np.int64), outer, cpu),
+        "coo": ort.SparseTensor.sparse_coo_from_numpy([out, inp], values, np.stack([rows, cols], axis=1).astype(np.int64), cpu),
+    }
+    for name, tensor in formats.items():
+        feeds = {"A": ort.OrtValue.ort_value_from_sparse_tensor(tensor), "B": b}
+        y = sparse.run_with_ort_values(["Y"], feeds)[0].numpy()
+        np.testing.assert_allclose(y.T, expected, rtol=1e-4, atol=1e-3)
+        result[name] = median_ms(lambda: sparse.run_with_ort_values(["Y"], feeds), budget_s)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2, help="intra-op threads of every session")
+    parser.add_argument("--budget", type=float, default=1.5, help="seconds of timed runs per measurement (3 to 25 runs)")
+    parser.add_argument("--sparsities", default="0.3,0.5,0.7,0.9,0.95")
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    rows = []
+    for sparsity in [float(s) for s in args.sparsities.split(",")]:
+        for stage, shapes, tokens, counts in [
+            ("vision encoder", VISION_LAYER, VISION_TOKENS, {name: 1 for name in VISION_LAYER}),
+            ("decoder step", DECODER_STEP_LAYER, 1, DECODER_STEP_COUNTS),
+        ]:
+            total = {"dense": 0.0, "csr": 0.0, "coo": 0.0}
+            per_shape = {}
+            for name, (out, inp) in shapes.items():
+                timing = time_shape(rng, out, inp, tokens, sparsity, args.threads, args.budget)
+                per_shape[name] = timing
+                for key in total:
+                    total[key] += timing[key] * counts[name] * LAYERS
+            rows.append({"sparsity": sparsity, "stage": stage, "linearsMs": total, "perShapeMs": per_shape, "loadavg": os.getloadavg()})
+            print(json.dumps(rows[-1]), flush=True)
+    print(json.dumps({"onnxruntime": ort.__version__, "threads": args.threads, "rows": rows}))
+
+
+if __name__ == "__main__":
+    main()
