@@ -1,6 +1,6 @@
 /**
- * How busy the other processes kept the CPUs while a timed block ran: busy jiffies of the whole
- * machine from /proc/stat minus this process's own CPU time, over the block's wall time.
+ * CPU use of the other processes while a timed block ran: busy jiffies of the whole machine from
+ * /proc/stat minus this process's own CPU time, over the block's wall time.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -10,7 +10,7 @@ const USER_HZ = 100;
 
 function machineBusySeconds(): number {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  // Fields: user nice system idle iowait irq softirq steal ...; idle and iowait are not busy.
+  // Fields: user nice system idle iowait irq softirq steal. Idle and iowait do not count as busy.
   const busy = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + (cpu[7] ?? 0);
   return busy / USER_HZ;
 }

@@ -1,9 +1,9 @@
 """Times onnxruntime's SparseToDenseMatMul kernel against MatMul on BLIP-base Linear shapes.
 
-onnxruntime-node cannot feed a sparse tensor and onnxruntime rejects a sparse initializer as the
-op's input, so the engine cannot use the kernel; this probe feeds the sparse weight through the
-Python API instead, to tell whether the kernel would be worth having. Run by hand (never by CI) in
-a virtual environment with `pip install onnxruntime==1.31.1 onnx numpy`:
+onnxruntime-node cannot feed a sparse tensor, and onnxruntime rejects a sparse initializer as the
+op's input, so the engine cannot use the kernel. This probe feeds the sparse weight through the
+Python API instead, to tell whether the kernel would be worth having. Run it by hand (never in CI)
+in a virtual environment with `pip install onnxruntime==1.31.1 onnx numpy`:
 
     python scripts/sparse/kernel-probe.py [--threads 2] [--budget 1.5] > probe.json
 """

@@ -21,7 +21,7 @@ const { values } = parseArgs({ options: { dir: { type: 'string' } } });
 const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'sparse-probe-'));
 const settings = { threads: 1, graphOptimization: 'all' as const };
 
-/** A [rows, cols] matrix with every third entry nonzero, and its COO form. */
+/** Builds a [rows, cols] matrix with every `keepEvery`-th entry nonzero, and its COO form. */
 function sampleMatrix(rows: number, cols: number, keepEvery: number) {
   const dense = new Float32Array(rows * cols);
   const flat: number[] = [];
@@ -34,8 +34,8 @@ function sampleMatrix(rows: number, cols: number, keepEvery: number) {
   return { dense, values, flat };
 }
 
-// GraphBuilder covers the sparse initializer; a sparse-typed graph input and a Constant with sparse_value
-// need the two ONNX fields below (TypeProto.sparse_tensor_type = 8, AttributeProto.sparse_tensor = 22).
+// GraphBuilder writes sparse initializers only. A sparse-typed graph input and a Constant with sparse_value
+// need two more ONNX fields: TypeProto.sparse_tensor_type (8) and AttributeProto.sparse_tensor (22).
 function sparseTensorProto(name: string, dims: number[], values: Float32Array, indices: number[], indexDims: number[]): ProtoWriter {
   const tensor = (tensorName: string, type: number, tensorDims: number[], raw: ArrayBufferView) =>
     new ProtoWriter().packedInts(1, tensorDims).int(2, type).string(8, tensorName).bytes(9, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
@@ -80,12 +80,12 @@ function handWrittenModel(source: SparseSource, indices: 'flat' | '2-D', rows: n
     .finish();
 }
 
-/** A graph written by GraphBuilder, as the engine writes its graphs (flat COO indices, external data). */
+/** Writes a one-node graph with GraphBuilder, as the engine writes its graphs (flat COO indices, external data). */
 function builtModel(name: string, op: 'SparseToDenseMatMul' | 'MatMul', rows: number, cols: number, keepEvery = 3): string {
   const path = join(dir, `${name}.onnx`);
   const { values, flat } = sampleMatrix(rows, cols, keepEvery);
   const g = new GraphBuilder(name, path);
-  // MatMul computes x[2, rows] · a[rows, cols]; SparseToDenseMatMul computes a[rows, cols] · x[cols, 2].
+  // MatMul computes x[2, rows] · a[rows, cols], and SparseToDenseMatMul computes a[rows, cols] · x[cols, 2].
   const x = g.input('x', DataType.FLOAT, op === 'MatMul' ? [2, rows] : [cols, 2]);
   const a = g.sparseWeight('a', [rows, cols], values, BigInt64Array.from(flat, BigInt));
   const y = op === 'MatMul' ? g.op('MatMul', [x, a]) : g.op('SparseToDenseMatMul', [a, x], {}, { domain: MICROSOFT_DOMAIN });
