@@ -19,7 +19,7 @@ export interface CaptionJobOptions {
 
 export async function createCaptionJob(ctx: ServiceContext, request: CaptionRequest): Promise<{ jobId: string }> {
   const model = await requireModel(ctx.prisma, request.model);
-  const [image] = await resolveImages(ctx.prisma, ctx.config.sampleImagesDir, [request.image], 'image');
+  const [image] = await resolveImages(ctx.prisma, ctx.config.sampleImagesDir, [request.image], 'image', false);
   const variant = request.variant ?? BASELINE_VARIANT;
   const [row] = (await upsertVariants(ctx.prisma, [variant])).values();
   const jobId = randomUUID();

@@ -72,10 +72,10 @@ export async function importSample(prisma: PrismaClient, sampleDir: string, file
  * Resolves image references (an id or "sample:<file>") to stored images, importing samples on
  * demand; throws HttpError 404 naming the field of the first unknown reference.
  */
-export async function resolveImages(prisma: PrismaClient, sampleDir: string, refs: readonly string[], field: string): Promise<StoredImage[]> {
+export async function resolveImages(prisma: PrismaClient, sampleDir: string, refs: readonly string[], field: string, indexed = true): Promise<StoredImage[]> {
   const resolved: StoredImage[] = [];
   for (const [index, ref] of refs.entries()) {
-    const label = refs.length === 1 && !field.endsWith(']') ? field : `${field}[${index}]`;
+    const label = indexed ? `${field}[${index}]` : field;
     if (ref.startsWith(SAMPLE_PREFIX)) {
       resolved.push(await importSample(prisma, sampleDir, ref.slice(SAMPLE_PREFIX.length), label));
       continue;

@@ -76,7 +76,7 @@ const limit = z.coerce.number().int().min(1).max(500).default(50);
 export const historyQuerySchema = z.strictObject({
   model: z.string().optional(),
   variant: z.string().optional().describe('Variant hash.'),
-  quantization: quantizationSchema.shape.method.optional(),
+  quantization: quantizationSchema.shape.method.unwrap().optional(),
   pruning: z.enum(pruningMethods).optional(),
   amount: z.coerce.number().min(0).max(MAX_PRUNING_AMOUNT).optional(),
   decoding: z.enum(['greedy', 'beam', 'sample']).optional(),

@@ -63,7 +63,7 @@ export async function createSweep(ctx: ServiceContext, request: SweepRequest, on
   if (request.references) {
     references = {};
     for (const [ref, captions] of Object.entries(request.references)) {
-      const [image] = await resolveImages(prisma, config.sampleImagesDir, [ref], `references.${ref}`);
+      const [image] = await resolveImages(prisma, config.sampleImagesDir, [ref], `references.${ref}`, false);
       references[image.id] = captions;
     }
   }
