@@ -1,0 +1,18 @@
+/**
+ * The frame every plot sits in: a figure with a title, a line that says how to read it, and a
+ * `data-plot` name by which tests and people find it.
+ */
+import { h } from '../dom.js';
+
+/** Width of one plot in the two-column grid; CSS scales the SVG down on narrow screens. */
+export const PLOT_WIDTH = 600;
+
+export function plotFrame(name: string, title: string, note: string, draw: () => Element | null, emptyText: string): HTMLElement {
+  let body: Element;
+  try {
+    body = draw() ?? h('p', { class: 'empty' }, emptyText);
+  } catch (error) {
+    body = h('p', { class: 'error', role: 'alert' }, `Could not draw this plot: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return h('figure', { class: 'plot', 'data-plot': name }, h('figcaption', {}, h('strong', {}, title), h('span', { class: 'note' }, note)), body);
+}
