@@ -1,6 +1,7 @@
 /** The Express application: /v1 routes behind the optional API key, probes at the root. */
 import express, { type Express } from 'express';
 
+import { dashboardRouter } from '../dashboard/serve.js';
 import type { ApiDeps } from './deps.js';
 import { requireApiKey } from './middleware/auth.js';
 import { errorHandler, notFound } from './middleware/errors.js';
@@ -32,6 +33,7 @@ export function createApp(deps: ApiDeps, version: string): Express {
   v1.use(historyRouter(deps));
   v1.use(systemRouter(deps));
   app.use('/v1', v1);
+  app.use(dashboardRouter());
 
   app.use(notFound);
   app.use(errorHandler(deps.logger, deps.ctx.config.maxUploadBytes));
