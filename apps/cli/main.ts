@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 
+import { registerBenchCommands } from './commands/bench.js';
 import { registerCaptionCommand } from './commands/caption.js';
 import { registerModelCommands } from './commands/model.js';
 import { registerVariantsCommands } from './commands/variants.js';
@@ -17,6 +18,7 @@ const program = new Command('blipbench')
 registerModelCommands(program);
 registerCaptionCommand(program);
 registerVariantsCommands(program);
+registerBenchCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,98 @@
+/**
+ * What every benchmark script shares: resolving `--model`, the default photo, the host's peaks,
+ * the load average around a measurement, and writing the JSON result under bench-results/.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { InvalidArgumentError } from 'commander';
+
+import { measureHardware, type HardwarePeaks } from '../../models/bench/index.js';
+import { buildPresetModel, PRESETS, type Preset } from '../../models/index.js';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** Where a preset named on the command line lives; built there on first use. */
+export const PRESET_STORE = join(PROJECT_ROOT, 'models', 'store');
+
+export function parsePositiveInteger(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} expects a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
+export function parseNonNegativeInteger(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} expects a non-negative integer, got "${value}"`);
+    return n;
+  };
+}
+
+/**
+ * Resolves `--model`: a preset name (random-base, tiny) means models/store/<preset>, built with seed 0
+ * when missing; anything else must be a model directory with a config.json.
+ */
+export async function resolveModelDir(value: string, log: (line: string) => void): Promise<string> {
+  if ((PRESETS as readonly string[]).includes(value)) {
+    const dir = join(PRESET_STORE, value);
+    if (!existsSync(join(dir, 'config.json'))) {
+      log(`building preset ${value} into ${dir} (once; random-base writes 1 GB)`);
+      await buildPresetModel(value as Preset, dir, { seed: 0 });
+    }
+    return dir;
+  }
+  const dir = resolve(value);
+  if (!existsSync(join(dir, 'config.json'))) {
+    throw new Error(`--model ${value}: ${join(dir, 'config.json')} not found; pass ${PRESETS.join(' or ')} or a model directory from \`blipbench model build\``);
+  }
+  return dir;
+}
+
+/** The photo used unless `--image` names one: chelsea.png (a cat) from BLIPBENCH_SAMPLE_IMAGES, as the platform's demos use it. */
+export function defaultImage(): string {
+  const folder = process.env.BLIPBENCH_SAMPLE_IMAGES ?? join(PROJECT_ROOT, '..', 'shared', 'data', 'images');
+  return join(folder, 'chelsea.png');
+}
+
+export function checkImage(path: string): string {
+  if (!existsSync(path)) throw new Error(`image ${path} not found; pass --image FILE or set BLIPBENCH_SAMPLE_IMAGES to a folder with chelsea.png`);
+  return resolve(path);
+}
+
+/** Reads `blipbench bench hardware --json` output (or bare peaks), or measures the peaks now. */
+export async function loadPeaks(file: string | undefined, log: (line: string) => void): Promise<HardwarePeaks> {
+  if (file === undefined) {
+    log('measuring the host peaks (pass --peaks FILE from `blipbench bench hardware --json` to skip)');
+    return measureHardware({ onProgress: (step) => log(`  ${step}`) });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`--peaks ${file}: cannot read it as JSON (${(error as Error).message})`, { cause: error });
+  }
+  const peaks = (parsed as { peaks?: unknown }).peaks ?? parsed;
+  if (typeof peaks !== 'object' || peaks === null || !('fp32GemmGflops' in peaks) || !('bandwidthGBps' in peaks)) {
+    throw new Error(`--peaks ${file}: expected the output of \`blipbench bench hardware --json\` (an object with peaks.fp32GemmGflops and peaks.bandwidthGBps)`);
+  }
+  return peaks as HardwarePeaks;
+}
+
+/** The 1, 5 and 15 minute load averages: a busy host makes every timing slower. */
+export function loadAverage(): [number, number, number] {
+  const [one, five, fifteen] = os.loadavg();
+  return [one, five, fifteen];
+}
+
+/** Writes a result as bench-results/<name>-<UTC date and time>.json; returns the path. */
+export function writeResult(name: string, result: unknown, out?: string): string {
+  const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const path = out ?? join(PROJECT_ROOT, 'bench-results', `${name}-${stamp}.json`);
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
+}
