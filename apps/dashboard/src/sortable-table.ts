@@ -8,6 +8,8 @@ export interface Column<Row> {
   sortValue: (row: Row) => number | string | null;
   render: (row: Row) => Child | Child[];
   numeric?: boolean;
+  /** Keeps the cell on one line (short labels and dates that read badly when wrapped). */
+  nowrap?: boolean;
   /** Text shown when hovering the header: what the column measures. */
   help?: string;
 }
@@ -49,6 +51,6 @@ export function sortableTable<Row>(columns: ReadonlyArray<Column<Row>>, rows: re
     );
     return h('th', { scope: 'col', class: candidate.numeric ? 'num' : '', 'aria-sort': active ? (state.descending ? 'descending' : 'ascending') : 'none', 'data-key': candidate.key }, button);
   });
-  const body = sorted.map((row) => h('tr', { class: rowClass?.(row) ?? '' }, columns.map((candidate) => h('td', { class: candidate.numeric ? 'num' : '' }, candidate.render(row)))));
+  const body = sorted.map((row) => h('tr', { class: rowClass?.(row) ?? '' }, columns.map((candidate) => h('td', { class: [candidate.numeric ? 'num' : '', candidate.nowrap ? 'nowrap' : ''].join(' ').trim() }, candidate.render(row)))));
   return h('table', { class: 'results' }, h('thead', {}, h('tr', {}, header)), h('tbody', {}, body));
 }

@@ -14,10 +14,13 @@ interface PruningStep {
   amount: number;
 }
 
-/** Flattens a spec into dotted paths ("quantization.method", "pruning[0].amount") and their values as text. */
+/**
+ * Flattens a spec into dotted paths ("quantization.method", "pruning[0].amount") and their values
+ * as text; an empty list (no pruning steps, no layers kept in fp32) is the value "none".
+ */
 export function flattenSpec(spec: unknown, prefix = '', into = new Map<string, string>()): Map<string, string> {
   if (Array.isArray(spec)) {
-    if (spec.length === 0) into.set(prefix, '[]');
+    if (spec.length === 0) into.set(prefix, 'none');
     spec.forEach((item, index) => flattenSpec(item, `${prefix}[${index}]`, into));
   } else if (spec !== null && typeof spec === 'object') {
     for (const [key, value] of Object.entries(spec)) flattenSpec(value, prefix ? `${prefix}.${key}` : key, into);
@@ -122,5 +125,6 @@ export function seriesOf(spec: unknown, paths: readonly string[]): Series {
     .filter((path) => !path.startsWith('pruning') && path !== 'quantization.method')
     .map((path) => `${path.replace(/^(decoding|runtime|quantization)\./, '')}=${fields.get(path) ?? '—'}`);
   const pruning = pruningMethod(spec);
-  return { name: [quantizationMethod(spec), pruning, ...extra].join(' · '), base: [quantizationMethod(spec), ...extra].join(' · '), pruning };
+  const quantization = quantizationMethod(spec) === 'none' ? 'fp32' : quantizationMethod(spec);
+  return { name: [quantization, pruning === 'none' ? 'dense' : pruning, ...extra].join(' · '), base: [quantization, ...extra].join(' · '), pruning };
 }

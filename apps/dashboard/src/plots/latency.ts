@@ -2,7 +2,7 @@
 import * as Plot from '@observablehq/plot';
 
 import type { Result, VariantSummary } from '../api-types.js';
-import { PLOT_WIDTH, plotFrame } from './plot-frame.js';
+import { labelMargin, PLOT_WIDTH, plotFrame } from './plot-frame.js';
 
 interface Run {
   variant: string;
@@ -26,7 +26,7 @@ export function latencyPlot(variants: readonly VariantSummary[], results: readon
         : Plot.plot({
             width: PLOT_WIDTH,
             height: 60 + 28 * order.length,
-            marginLeft: 170,
+            marginLeft: labelMargin(order),
             x: { label: 'Run time (ms)', grid: true, nice: true },
             y: { label: null, domain: order },
             marks: [

@@ -19,7 +19,7 @@ function timeDomain(points: readonly Point[]): [Date, Date] {
   return [new Date(first - pad), new Date(last + pad)];
 }
 
-export function speedupHistoryPlot(results: readonly Result[], variantLabel: string): HTMLElement {
+export function speedupHistoryPlot(results: readonly Result[], variantLabel: string, control?: HTMLElement): HTMLElement {
   const points: Point[] = results
     .filter((result) => result.speedup !== null)
     .map((result) => ({
@@ -41,7 +41,7 @@ export function speedupHistoryPlot(results: readonly Result[], variantLabel: str
             height: 300,
             grid: true,
             x: { label: 'Measured at', type: 'time', domain: timeDomain(points) },
-            y: { label: 'Speedup (×)', zero: true, nice: true },
+            y: { label: 'Speedup (×)', nice: true },
             color: { legend: true, label: 'host' },
             marks: [
               Plot.ruleY([1], { stroke: 'currentColor', strokeDasharray: '4 3', strokeOpacity: 0.6 }),
@@ -50,5 +50,6 @@ export function speedupHistoryPlot(results: readonly Result[], variantLabel: str
             ],
           }),
     'No speedups in history for this variant yet.',
+    control,
   );
 }

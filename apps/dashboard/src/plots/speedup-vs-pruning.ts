@@ -59,7 +59,7 @@ export function speedupVsPruningPlot(variants: readonly VariantSummary[], result
             marginRight: 20,
             grid: true,
             x: { label: 'Pruning amount', tickFormat: '.0%', domain: [0, Math.max(0.1, ...dots.map((dot) => dot.amount))], nice: true },
-            y: { label: 'Speedup (×)', zero: true, nice: true },
+            y: { label: 'Speedup (×)', nice: true },
             color: { legend: true, label: 'quantization · pruning' },
             marks: [
               Plot.ruleY([1], { stroke: 'currentColor', strokeDasharray: '4 3', strokeOpacity: 0.6 }),

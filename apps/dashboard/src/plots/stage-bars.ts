@@ -6,7 +6,7 @@ import * as Plot from '@observablehq/plot';
 
 import type { Result, VariantSummary } from '../api-types.js';
 import { median } from '../stats.js';
-import { PLOT_WIDTH, plotFrame } from './plot-frame.js';
+import { labelMargin, PLOT_WIDTH, plotFrame } from './plot-frame.js';
 
 const STAGES = [
   { field: 'preprocessMs', name: 'preprocess' },
@@ -40,7 +40,7 @@ export function stageBarsPlot(variants: readonly VariantSummary[], results: read
         : Plot.plot({
             width: PLOT_WIDTH,
             height: 60 + 28 * order.length,
-            marginLeft: 170,
+            marginLeft: labelMargin(order),
             x: { label: 'Time (ms)', grid: true },
             y: { label: null, domain: order },
             color: { legend: true, domain: [...STAGE_NAMES], scheme: 'tableau10' },

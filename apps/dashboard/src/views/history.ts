@@ -32,11 +32,12 @@ function resultColumns(labels: Map<string, string>, selected: Set<string>, onTog
           },
         }),
     },
-    { key: 'at', title: 'Measured', sortValue: (result) => result.createdAt, render: (result) => formatDate(result.createdAt) },
+    { key: 'at', title: 'Measured', nowrap: true, sortValue: (result) => result.createdAt, render: (result) => formatDate(result.createdAt) },
     { key: 'sweep', title: 'Sweep', sortValue: (result) => result.sweepId, render: (result) => (result.sweepId ? h('a', { href: `/sweeps/${result.sweepId}` }, shortId(result.sweepId)) : 'single caption') },
     {
       key: 'variant',
       title: 'Variant',
+      nowrap: true,
       sortValue: (result) => labels.get(result.variant.variantHash) ?? null,
       render: (result) => [result.isBaseline ? h('span', { class: 'badge baseline' }, 'baseline') : null, h('span', { title: result.variant.variantHash }, labels.get(result.variant.variantHash) ?? result.variant.variantHash)],
     },

@@ -43,8 +43,8 @@ export function variantRows(variants: readonly VariantSummary[], results: readon
 
 function speedupCell(row: VariantRow) {
   const spread = row.summary.speedup;
-  if (row.summary.isBaseline) return h('span', { class: 'muted' }, '1.00× (baseline)');
   if (!spread) return '—';
+  if (row.summary.isBaseline) return h('span', { class: 'muted' }, formatSpeedup(spread.median));
   const range = spread.count > 1 ? h('span', { class: 'spread', title: `min ${formatSpeedup(spread.min)}, max ${formatSpeedup(spread.max)} over ${spread.count} images` }, ` ${spread.p25.toFixed(2)}–${spread.p75.toFixed(2)}`) : null;
   return [h('strong', {}, formatSpeedup(spread.median)), range];
 }
@@ -62,6 +62,7 @@ const COLUMNS: ReadonlyArray<Column<VariantRow>> = [
   {
     key: 'variant',
     title: 'Variant',
+    nowrap: true,
     sortValue: (row) => row.label,
     render: (row) => [row.summary.isBaseline ? h('span', { class: 'badge baseline' }, 'baseline') : null, h('span', { title: row.summary.variantHash }, row.label)],
   },

@@ -70,21 +70,31 @@ function historySelect(details: SweepDetails, labels: Map<string, string>, state
     },
     details.variants.map((variant) => h('option', { value: variant.variantHash, selected: variant.variantHash === state.historyVariant }, labels.get(variant.variantHash) ?? variant.variantHash)),
   );
-  return h('label', { class: 'inline' }, 'Variant for the history plot: ', select);
+  return h('label', { class: 'plot-control' }, 'Variant: ', select);
 }
 
-async function render(root: HTMLElement, sweepId: string, state: PageState, rerender: () => void): Promise<SweepDetails> {
+interface PageData {
+  details: SweepDetails;
+  history: HistoryPage;
+}
+
+async function load(sweepId: string, state: PageState): Promise<PageData> {
   const details = await getJson<SweepDetails>(`/v1/sweeps/${encodeURIComponent(sweepId)}`);
-  const labels = variantLabels(details.variants);
   state.historyVariant ??= (details.variants.find((variant) => !variant.isBaseline) ?? details.variants[0])?.variantHash ?? null;
   const history = state.historyVariant
     ? await getJson<HistoryPage>(withQuery('/v1/history', { variant: state.historyVariant, model: details.modelName, kind: 'benchmark', limit: HISTORY_LIMIT }))
     : { items: [], nextCursor: null };
+  return { details, history };
+}
+
+/** Draws the page from fetched data; sorting redraws without fetching again. */
+function draw(root: HTMLElement, { details, history }: PageData, state: PageState, redraw: () => void, refetch: () => void): void {
+  const labels = variantLabels(details.variants);
   const rows = variantRows(details.variants, details.results, labels);
   replaceChildren(
     root,
     header(details),
-    h('section', {}, h('h2', {}, 'Results'), h('div', { class: 'table-scroll' }, resultsTable(rows, state.sort, rerender))),
+    h('section', {}, h('h2', {}, 'Results'), h('div', { class: 'table-scroll' }, resultsTable(rows, state.sort, redraw))),
     h(
       'section',
       {},
@@ -95,24 +105,28 @@ async function render(root: HTMLElement, sweepId: string, state: PageState, rere
         speedupVsPruningPlot(details.variants, details.results, labels),
         stageBarsPlot(details.variants, details.results, labels),
         latencyPlot(details.variants, details.results, labels),
-        h('div', { class: 'plot-with-control' }, historySelect(details, labels, state, rerender), speedupHistoryPlot(history.items, labels.get(state.historyVariant ?? '') ?? 'no variant')),
+        speedupHistoryPlot(history.items, labels.get(state.historyVariant ?? '') ?? 'no variant', historySelect(details, labels, state, refetch)),
       ),
     ),
     failuresSection(details, labels),
   );
-  return details;
+  document.title = `${details.name ?? `Sweep ${shortId(details.id)}`} · BLIP Bench`;
+  root.dataset.state = 'loaded';
 }
 
 export async function showSweep(root: HTMLElement, sweepId: string): Promise<void> {
   const state: PageState = { sort: { key: null, descending: false }, historyVariant: null };
+  let data: PageData | null = null;
   let timer: number | undefined;
+  const redraw = () => {
+    if (data) draw(root, data, state, redraw, () => void refresh());
+  };
   const refresh = async () => {
     window.clearTimeout(timer);
     try {
-      const details = await render(root, sweepId, state, () => void refresh());
-      document.title = `${details.name ?? `Sweep ${shortId(details.id)}`} · BLIP Bench`;
-      root.dataset.state = 'loaded';
-      if (!FINAL_STATUSES.has(details.status)) timer = window.setTimeout(() => void refresh(), POLL_MS);
+      data = await load(sweepId, state);
+      redraw();
+      if (!FINAL_STATUSES.has(data.details.status)) timer = window.setTimeout(() => void refresh(), POLL_MS);
     } catch (error) {
       replaceChildren(root, errorNotice(error));
       root.dataset.state = 'error';
