@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'models/store/**', '.data/**', 'prisma/generated/**', '**/dist/**', 'test/reference/**/*.py'] },
+  { ignores: ['node_modules/**', 'models/store/**', '.data/**', 'scratch/**', 'bench-results/**', 'test-results/**', 'prisma/generated/**', '**/dist/**', 'test/reference/**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
