@@ -1,7 +1,7 @@
 /**
- * How close a measured caption runs to the host's limits: the vision encoder's FLOPs per second as
- * a fraction of the GEMM peak of the kernels it runs, and the decoder step's bytes read per second as
- * a fraction of the measured memory bandwidth.
+ * How close a measured caption runs to the host's limits. The vision encoder's FLOPs per second are
+ * compared with the GEMM peak of the kernels it runs. The decoder step's bytes read per second are
+ * compared with the measured memory bandwidth.
  */
 import { imageTokenCount, type BlipConfig } from '../blip/config.js';
 import type { StageTimingsMs } from '../engine/types.js';
@@ -53,7 +53,7 @@ export interface Efficiency {
 
 type Peaks = Pick<HardwarePeaks, 'fp32GemmGflops' | 'int8GemmGops' | 'bandwidthGBps'>;
 
-/** The measurement that matches the variant's threads: one thread, or onnxruntime's default count. */
+/** Picks the peak that matches the variant's threads: one thread, or onnxruntime's default count. */
 function atThreads(measured: ThreadedThroughput, threads: number): number {
   // NOTE: an explicit count other than 1 is compared with the default count's peak, which is only right when it equals the cores onnxruntime picks.
   return threads === 1 ? measured.singleThread.peak : measured.allCores.peak;

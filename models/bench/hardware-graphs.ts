@@ -1,8 +1,8 @@
 /**
- * The one-node graphs that `measureHardware` times, built with our own GraphBuilder so they run the
- * same onnxruntime kernels as the variants: MatMul (fp32 Linear), DynamicQuantizeMatMul (int8-dynamic
- * Linear), MatMulInteger (onnxruntime's other int8 GEMM), and a matrix-vector MatMul over a weight far
- * larger than the caches (the access pattern of one decoder step at batch 1).
+ * The one-node graphs that `measureHardware` times. They are built with our own GraphBuilder so that
+ * they run the same onnxruntime kernels as the variants: MatMul (fp32 Linear), DynamicQuantizeMatMul
+ * (int8-dynamic Linear) and MatMulInteger (onnxruntime's other int8 GEMM). A matrix-vector MatMul over
+ * a weight far larger than the caches has the access pattern of one decoder step at batch 1.
  * The weight is always an initializer, as in the variants, so onnxruntime may prepack it.
  */
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ function patternInt8(count: number): Int8Array {
   return data;
 }
 
-/** A [m, k] fp32 input times a [k, n] fp32 weight. */
+/** Builds a [m, k] fp32 input times a [k, n] fp32 weight. */
 export function buildFp32Gemm(dir: string, m: number, k: number, n: number): string {
   const path = join(dir, `fp32-gemm-${m}x${k}x${n}.onnx`);
   const g = new GraphBuilder('fp32_gemm', path);
@@ -34,7 +34,7 @@ export function buildFp32Gemm(dir: string, m: number, k: number, n: number): str
   return path;
 }
 
-/** A [m, k] fp32 input quantized to uint8 at run time, times a [k, n] int8 weight with one scale. */
+/** Builds a [m, k] fp32 input, quantized to uint8 at run time, times a [k, n] int8 weight with one scale. */
 export function buildDynamicQuantizeGemm(dir: string, m: number, k: number, n: number): string {
   const path = join(dir, `dynamic-quantize-gemm-${m}x${k}x${n}.onnx`);
   const g = new GraphBuilder('dynamic_quantize_gemm', path);
@@ -47,7 +47,7 @@ export function buildDynamicQuantizeGemm(dir: string, m: number, k: number, n: n
   return path;
 }
 
-/** A [m, k] uint8 input times a [k, n] int8 weight, accumulated in int32 (no run-time quantization). */
+/** Builds a [m, k] uint8 input times a [k, n] int8 weight, accumulated in int32 (no run-time quantization). */
 export function buildMatMulInteger(dir: string, m: number, k: number, n: number): string {
   const path = join(dir, `matmul-integer-${m}x${k}x${n}.onnx`);
   const g = new GraphBuilder('matmul_integer', path);
@@ -59,7 +59,7 @@ export function buildMatMulInteger(dir: string, m: number, k: number, n: number)
   return path;
 }
 
-/** A [1, k] fp32 row times a [k, n] fp32 weight: every weight byte is read once per run. */
+/** Builds a [1, k] fp32 row times a [k, n] fp32 weight, so every weight byte is read once per run. */
 export function buildMatVec(dir: string, k: number, n: number): string {
   const path = join(dir, `matvec-${k}x${n}.onnx`);
   const g = new GraphBuilder('matvec', path);

@@ -38,14 +38,14 @@ export interface Throughput {
 
 /**
  * A throughput at one intra-op thread and at onnxruntime's default thread count (one per physical
- * core), the setting variants run with unless `runtime.threads` says otherwise.
+ * core). Variants run with the default count unless `runtime.threads` sets another.
  */
 export interface ThreadedThroughput {
   singleThread: Throughput;
   allCores: Throughput;
 }
 
-/** What `measureHardware` returns; workers store it beside their host fingerprint. */
+/** Peaks returned by `measureHardware`; workers store them beside their host fingerprint. */
 export interface HardwarePeaks {
   measuredAt: string;
   onnxruntimeVersion: string;

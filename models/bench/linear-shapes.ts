@@ -12,8 +12,8 @@ import type { Variant } from '../variants/spec.js';
 export type VariantShapes = VariantBuildReport['shapes'];
 
 /**
- * Where a Linear runs: the image encoder graph (once per image; the text decoder's cross-attention
- * key and value projections included) or the text decoder graph (once per decoder step).
+ * Graph that runs a Linear: the image encoder once per image (the text decoder's cross-attention keys
+ * and values included), or the text decoder once per decoder step.
  */
 export type LinearStage = 'image-encoder' | 'decoder-step';
 
@@ -42,7 +42,7 @@ export function checkShapes(config: BlipConfig, shapes: VariantShapes): void {
   checkLayerCount('text.intermediate', shapes.text.intermediate, config.text.numLayers);
 }
 
-/** The unpruned shapes of a config: what a variant without structured pruning reports. */
+/** Returns the unpruned shapes of a config, as a variant without structured pruning reports them. */
 export function denseShapes(config: BlipConfig): VariantShapes {
   const repeat = (value: number, count: number) => Array.from({ length: count }, () => value);
   return {
@@ -94,8 +94,8 @@ export function linearShapes(config: BlipConfig, shapes: VariantShapes): LinearS
 }
 
 /**
- * Whether a Linear of this group stays fp32 under a quantization setting: the rule of
- * models/variants/quantization (keepFp32 lists groups, and keeping 'text' keeps the cross-attention too).
+ * Tells whether a Linear of this group stays fp32 under a quantization setting, by the rule of
+ * models/variants/quantization: keepFp32 lists groups, and keeping 'text' keeps the cross-attention too.
  */
 export function runsInFp32(group: LinearGroup, quantization: Variant['quantization']): boolean {
   if (quantization.method === 'none') return true;

@@ -26,9 +26,10 @@ export interface DecoderStepBytes {
 }
 
 /**
- * Bytes of one Linear as the variant stores it: fp32 4 bytes per weight; int8-dynamic 1 byte plus
- * one fp32 scale per tensor or per output channel; weight-only int8 1 byte and int4 half a byte,
- * plus one fp32 scale per block of `blockSize` inputs (MatMulNBits without zero points). Biases fp32.
+ * Counts the bytes of one Linear as the variant stores it. fp32 takes 4 bytes per weight. int8-dynamic
+ * takes 1 byte plus one fp32 scale per tensor or per output channel. Weight-only int8 takes 1 byte and
+ * int4 half a byte, plus one fp32 scale per block of `blockSize` inputs (MatMulNBits without zero
+ * points). Biases stay fp32.
  * NOTE: sparse-format layers count as dense fp32, because onnxruntime 1.31 densifies sparse initializers at load.
  */
 export function linearBytes(layer: LinearShape, quantization: Quantization): number {

@@ -1,5 +1,5 @@
 /**
- * What every benchmark script shares: resolving `--model`, the default photo, the host's peaks,
+ * Helpers of every benchmark script: resolving `--model`, the default photo, the host's peaks,
  * the load average around a measurement, and writing the JSON result under bench-results/.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { buildPresetModel, PRESETS, type Preset } from '../../models/index.js';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 
-/** Where a preset named on the command line lives; built there on first use. */
+/** Folder of the presets named on the command line; each is built there on first use. */
 export const PRESET_STORE = join(PROJECT_ROOT, 'models', 'store');
 
 export function parsePositiveInteger(name: string) {
@@ -52,7 +52,7 @@ export async function resolveModelDir(value: string, log: (line: string) => void
   return dir;
 }
 
-/** The photo used unless `--image` names one: chelsea.png (a cat) from BLIPBENCH_SAMPLE_IMAGES, as the platform's demos use it. */
+/** Returns the photo used unless `--image` names one: chelsea.png (a cat) from BLIPBENCH_SAMPLE_IMAGES, the platform's sample folder. */
 export function defaultImage(): string {
   const folder = process.env.BLIPBENCH_SAMPLE_IMAGES ?? join(PROJECT_ROOT, '..', 'shared', 'data', 'images');
   return join(folder, 'chelsea.png');
@@ -82,7 +82,7 @@ export async function loadPeaks(file: string | undefined, log: (line: string) =>
   return peaks as HardwarePeaks;
 }
 
-/** The 1, 5 and 15 minute load averages: a busy host makes every timing slower. */
+/** Returns the 1, 5 and 15 minute load averages, because a busy host makes every timing slower. */
 export function loadAverage(): [number, number, number] {
   const [one, five, fifteen] = os.loadavg();
   return [one, five, fifteen];

@@ -1,8 +1,9 @@
 /**
  * `npm run bench:peer [-- --model random-base|tiny|DIR] [--image FILE] [--runs N]`: our engine side by
- * side with the original study's PyTorch pipeline (transformers' BlipForConditionalGeneration: fp32,
- * quantize_dynamic, 30 % l1_unstructured + quantize_dynamic) in one process tree and one run, on the
- * same checkpoint, photo and number of generated tokens, alternating the two sides run by run.
+ * side with the original study's PyTorch pipeline, in one process tree and one run.
+ * The peer is transformers' BlipForConditionalGeneration in fp32, after quantize_dynamic, and after
+ * 30 % l1_unstructured + quantize_dynamic. Both sides use the same checkpoint, photo and number of
+ * generated tokens, and they alternate run by run.
  * Prints the medians per stage, ratios and speedups, and writes the whole result as JSON.
  */
 import { Command } from 'commander';

@@ -1,9 +1,8 @@
 /**
  * `npx tsx scripts/bench/profile-variant.ts [--model DIR] [--variant JSON] [--runs N] [--cache N]`:
- * where a variant's time goes inside onnxruntime. Opens the variant's built graphs with profiling
- * sessions of its own (the engine's sessions never profile), runs the image encoder and single-token
- * decoder steps, and prints the time per operator type and the slowest nodes, from onnxruntime's
- * own profile (onnxruntime-node's `enableProfiling`).
+ * where a variant's time goes inside onnxruntime. It opens the variant's built graphs with profiling
+ * sessions of its own and runs the image encoder and single-token decoder steps. It then prints the
+ * time per operator type and the slowest nodes from onnxruntime's profile (`enableProfiling`).
  * It imports onnxruntime-node directly because the engine's session wrapper has no profiling option.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -45,7 +44,7 @@ function noise(count: number, seed: number): Float32Array {
   return data;
 }
 
-/** The profile file onnxruntime wrote for `prefix` (it appends a timestamp and .json). */
+/** Finds the profile file onnxruntime wrote for `prefix` (it appends a timestamp and .json). */
 function profileFile(work: string, prefix: string): string {
   const found = readdirSync(work).find((name) => name.startsWith(prefix) && name.endsWith('.json'));
   if (!found) throw new Error(`onnxruntime wrote no profile ${prefix}*.json in ${work}`);

@@ -20,7 +20,7 @@ export function summarizeStages(timings: readonly StageTimingsMs[]): StageSummar
   return { preprocess: of('preprocess'), visionEncoder: of('visionEncoder'), decoder: of('decoder'), decoderPerToken: of('decoderPerToken'), total: of('total') };
 }
 
-/** The median of each stage, the figure the benchmark tables compare. */
+/** Picks the median of each stage, the figure the benchmark tables compare. */
 export function stageMedians(summary: StageSummary): StageTimingsMs {
   return {
     preprocess: summary.preprocess.median,

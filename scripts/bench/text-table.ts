@@ -13,10 +13,12 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 
 /** Milliseconds with a precision that suits their size. */
 export function formatMs(ms: number): string {
-  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 10) return ms.toFixed(1);
+  return ms.toFixed(2);
 }
 
-/** A ratio as "1.52x", or "n/a" when it cannot be computed. */
+/** Formats a ratio as "1.52x", or "n/a" when it cannot be computed. */
 export function formatRatio(ratio: number | null): string {
   return ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`;
 }

@@ -38,12 +38,12 @@ export interface PeerRun {
   timingsMs: StageTimingsMs;
 }
 
-/** Python or its packages are missing: the message says what to install and where. */
+/** Python or its packages are missing; the message lists what to install and where. */
 export class PeerUnavailableError extends Error {
   override name = 'PeerUnavailableError';
 }
 
-/** The Python the peer runs with: BLIPBENCH_PYTHON, or python3 on the PATH. */
+/** Returns the Python the peer runs with: BLIPBENCH_PYTHON, or python3 on the PATH. */
 export function peerPython(): string {
   return process.env.BLIPBENCH_PYTHON || 'python3';
 }
@@ -133,12 +133,12 @@ export class TorchPeer {
     return this.request('load', { model: modelDir, pipelines, pruneAmount });
   }
 
-  /** One timed caption that decodes exactly `newTokens` tokens. */
+  /** Runs one timed caption that decodes exactly `newTokens` tokens. */
   run(pipeline: TorchPipeline, image: string, newTokens: number): Promise<PeerRun> {
     return this.request('run', { pipeline, image, newTokens });
   }
 
-  /** The token ids of BlipForConditionalGeneration.generate itself, to check the timed split against. */
+  /** Returns the token ids of BlipForConditionalGeneration.generate itself, to check the timed split against. */
   checkSplit(pipeline: TorchPipeline, image: string, newTokens: number): Promise<{ tokenIds: number[] }> {
     return this.request('check-split', { pipeline, image, newTokens });
   }

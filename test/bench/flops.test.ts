@@ -1,7 +1,7 @@
 /**
- * FLOP and byte counts for BLIP base against values computed by hand from its shapes:
- * ViT-B/16 at 384 px (577 tokens, width 768, MLP 3072, 12 layers), a 12-layer BERT decoder
- * (width 768, FFN 3072, vocabulary 30524) with cross-attention over the 577 image tokens.
+ * FLOP and byte counts for BLIP base against values computed by hand from its shapes.
+ * The vision side is ViT-B/16 at 384 px: 577 tokens, width 768, MLP 3072, 12 layers.
+ * The decoder is a 12-layer BERT (width 768, FFN 3072, vocabulary 30524) with cross-attention over the image tokens.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -75,7 +75,8 @@ describe('measureHardware', () => {
       peaks.bandwidthGBps.typedArrayCopy,
     ];
     for (const measured of throughputs) {
-      assert.ok(Number.isFinite(measured.peak) && measured.peak > 0, `peak ${measured.peak}`);
+      assert.ok(Number.isFinite(measured.peak), `peak ${measured.peak} is not finite`);
+      assert.ok(measured.peak > 0, `peak ${measured.peak} is not positive`);
       assert.ok(measured.peak >= measured.median, `peak ${measured.peak} below median ${measured.median}`);
     }
     assert.equal(peaks.bandwidthBytes, 64 * 1024 ** 2);
