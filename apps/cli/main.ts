@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 
 import { registerBenchCommands } from './commands/bench.js';
+import { registerClientCommands } from './client/index.js';
 import { registerCaptionCommand } from './commands/caption.js';
 import { registerModelCommands } from './commands/model.js';
 import { registerVariantsCommands } from './commands/variants.js';
@@ -19,6 +20,7 @@ registerModelCommands(program);
 registerCaptionCommand(program);
 registerVariantsCommands(program);
 registerBenchCommands(program);
+registerClientCommands(program);
 
 try {
   await program.parseAsync(process.argv);
