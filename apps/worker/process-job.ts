@@ -99,7 +99,13 @@ async function accuracyFields(runtime: WorkerRuntime, job: ClaimedJob, modelDir:
 export async function processWorkJob(runtime: WorkerRuntime, job: Job<WorkJobData>, token: string | undefined): Promise<JobOutcome> {
   const data = job.data;
   const log = runtime.logger.child({ jobId: data.jobId, sweepId: data.sweepId, variantHash: data.variantHash, attempt: job.attemptsMade + 1 });
-  const claimed = await claimJob(runtime.prisma, data.jobId, runtime.hostId);
+  // Every database step waits out an outage (up to BLIPBENCH_DB_WRITE_RETRY_MS) instead of failing the attempt.
+  const withDatabase = <T>(step: string, operation: () => Promise<T>): Promise<T> =>
+    retryWhileDatabaseUnavailable(operation, {
+      budgetMs: runtime.config.dbWriteRetryMs,
+      onRetry: (attempt, delayMs, error) => log.warn({ err: error, step, attempt, delayMs }, `${step} failed: Postgres unavailable, retrying`),
+    });
+  const claimed = await withDatabase('claim', () => claimJob(runtime.prisma, data.jobId, runtime.hostId));
   if (!claimed) {
     log.info('job skipped: its row is cancelled, failed or already has a result');
     return { status: 'skipped', jobId: data.jobId };
@@ -111,12 +117,12 @@ export async function processWorkJob(runtime: WorkerRuntime, job: Job<WorkJobDat
     activity.started += 1;
   }
   try {
-    const image = await readImageContent(runtime.prisma, claimed.imageId);
+    const image = await withDatabase('image read', () => readImageContent(runtime.prisma, claimed.imageId));
     if (!image) throw new PermanentJobError(`image ${claimed.imageId} of job ${claimed.id} is missing from the database`);
     const variant = parseStoredVariant(claimed.variant.spec, 'job');
     const modelDir = await ensureModelDir(runtime.config.modelStore, claimed.model);
     const captioner = await runtime.captioners.get(modelDir, variant, runtime.threads);
-    await recordBuild(runtime, claimed.modelName, captioner);
+    await withDatabase('build record', () => recordBuild(runtime, claimed.modelName, captioner));
     const plan = runPlan(claimed);
     const captionsBefore = { active: activity.active, started: activity.started };
     const measured = await measure(captioner, image.content, { ...plan, signal: runtime.shutdown });
@@ -165,13 +171,7 @@ export async function processWorkJob(runtime: WorkerRuntime, job: Job<WorkJobDat
       engineMs: measured.engineMs,
       queuedToDoneMs: null,
     };
-    const inserted = await retryWhileDatabaseUnavailable(
-      () => completeJob(runtime.prisma, { ...result, queuedToDoneMs: Date.now() - data.enqueuedAt }),
-      {
-        budgetMs: runtime.config.dbWriteRetryMs,
-        onRetry: (attempt, delayMs, error) => log.warn({ err: error, attempt, delayMs }, 'result write failed: Postgres unavailable, retrying'),
-      },
-    );
+    const inserted = await withDatabase('result write', () => completeJob(runtime.prisma, { ...result, queuedToDoneMs: Date.now() - data.enqueuedAt }));
     log.info({ ms: Math.round(performance.now() - startedAt), medianMs: result.medianMs, overlapped, inserted }, inserted ? 'result written' : 'result already written by an earlier attempt');
     return { status: inserted ? 'written' : 'duplicate', jobId: claimed.id };
   } catch (error) {

@@ -143,8 +143,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     slotTimer = setInterval(() => void tick(), Math.max(100, Math.floor(config.hostLockTtlMs / 3)));
   }
 
+  // A heartbeat fails at every interval while Postgres is down: log the first failure, every 100th, and the recovery.
+  let failedBeats = 0;
   const beat = setInterval(() => {
-    heartbeat(prisma, workerId).catch((err: unknown) => log.warn({ err }, 'heartbeat failed'));
+    heartbeat(prisma, workerId).then(
+      () => {
+        if (failedBeats > 0) log.info({ failedBeats }, 'heartbeat recovered');
+        failedBeats = 0;
+      },
+      (err: unknown) => {
+        if (failedBeats % 100 === 0) log.warn({ err, failedBeats: failedBeats + 1 }, 'heartbeat failed');
+        failedBeats += 1;
+      },
+    );
   }, config.heartbeatMs);
   log.info({ queues: options.queues, concurrency: options.concurrency, threads: options.threads, host: fingerprint.hostname, cpu: fingerprint.cpuModel, simd: fingerprint.simdFlags }, 'worker started');
 

@@ -1,9 +1,9 @@
 /**
  * The CLI's HTTP client for the BLIP Bench API: JSON in and out, the API key as a bearer token,
- * and one error per failure that says what to do next.
+ * and one error per failure that names the next step.
  */
 
-/** The API could not be reached, timed out, or answered with something that is not the API. */
+/** The API could not be reached, timed out, or returned a body that is not the API's JSON. */
 export class ApiUnavailableError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -11,7 +11,7 @@ export class ApiUnavailableError extends Error {
   }
 }
 
-/** The API answered outside 2xx; the message is the API's own. */
+/** The API returned a status outside 2xx; the message is the API's own. */
 export class ApiResponseError extends Error {
   constructor(
     readonly status: number,
@@ -77,7 +77,7 @@ export class ApiClient {
       response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'TimeoutError') {
-        throw new ApiUnavailableError(`the API at ${this.baseUrl} did not answer ${method} ${path} within ${this.timeoutMs / 1000} s`, { cause: error });
+        throw new ApiUnavailableError(`${method} ${path} on the API at ${this.baseUrl} timed out after ${this.timeoutMs / 1000} s`, { cause: error });
       }
       throw new ApiUnavailableError(
         `cannot reach the API at ${this.baseUrl} (${networkReason(error)}); start it with "npm start", or point --api or BLIPBENCH_API at a running one`,
@@ -89,7 +89,7 @@ export class ApiClient {
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
-      throw new ApiUnavailableError(`${method} ${url} answered ${response.status} with content that is not JSON; is ${this.baseUrl} the BLIP Bench API?`);
+      throw new ApiUnavailableError(`${method} ${url} returned ${response.status} with a body that is not JSON; is ${this.baseUrl} the BLIP Bench API?`);
     }
     if (response.ok) return parsed as T;
     const error = (parsed as { error?: { code?: unknown; message?: unknown } } | null)?.error;

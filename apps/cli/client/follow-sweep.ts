@@ -15,7 +15,7 @@ export const FINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'cancel
 
 export interface FollowOptions {
   intervalMs: number;
-  /** Where progress goes; a TTY gets the bar. */
+  /** Output stream of the progress, default stderr; a TTY gets the bar. */
   stream?: NodeJS.WriteStream;
 }
 

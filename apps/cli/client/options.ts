@@ -9,7 +9,7 @@ export interface ClientFlags {
 }
 
 /**
- * The local API's address: BLIPBENCH_API, else BLIPBENCH_HOST and BLIPBENCH_PORT as `npm start`
+ * Returns the local API's address: BLIPBENCH_API, else BLIPBENCH_HOST and BLIPBENCH_PORT as `npm start`
  * reads them (defaults 127.0.0.1 and 3000), so that a client run beside the API finds it.
  */
 export function defaultApiUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -37,7 +37,10 @@ export function addClientOptions(command: Command): Command {
     .option('--json', 'print the API’s JSON instead of tables', false);
 }
 
-/** The client for the parsed flags; the API key comes from BLIPBENCH_API_KEY, never a flag, so it stays out of shell history. */
+/**
+ * Creates the client for the parsed flags. The API key comes from BLIPBENCH_API_KEY, never from a
+ * flag, so that it stays out of shell history.
+ */
 export function clientFor(flags: ClientFlags): ApiClient {
   return new ApiClient({ baseUrl: flags.api, apiKey: process.env.BLIPBENCH_API_KEY || undefined });
 }

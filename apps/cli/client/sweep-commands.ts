@@ -55,6 +55,12 @@ function secondsToMs(value: string): number {
   return Math.round(seconds * 1000);
 }
 
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return `a ${typeof value}`;
+}
+
 /** Reads the sweep request from a JSON file; the API validates its fields. */
 export async function readSweepFile(file: string): Promise<Record<string, unknown>> {
   let text: string;
@@ -72,8 +78,7 @@ export async function readSweepFile(file: string): Promise<Record<string, unknow
     throw new SweepFileError(`${file}: invalid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
-    throw new SweepFileError(`${file}: expected a JSON object with the sweep (model, images, and variants or grid), got ${kind}`);
+    throw new SweepFileError(`${file}: expected a JSON object with the sweep (model, images, and variants or grid), got ${jsonKind(parsed)}`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -95,7 +100,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<void> {
   try {
     planned = await client.post<PlannedSweep>('/v1/sweeps', request);
   } catch (error) {
-    // The API names the field ("body.runs: ..."); the file name tells which file holds it.
+    // The API names the field ("body.runs: ..."), and the file name shows which file contains it.
     if (error instanceof ApiResponseError) throw new ApiResponseError(error.status, error.code, `${file}: ${error.message}`);
     throw error;
   }

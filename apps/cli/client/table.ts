@@ -24,7 +24,9 @@ export function formatTable(columns: readonly TableColumn[], rows: ReadonlyArray
 }
 
 export function ms(value: number | null | undefined): string {
-  return value === null || value === undefined ? '-' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
+  if (value === null || value === undefined) return '-';
+  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
+  return `${value.toFixed(1)} ms`;
 }
 
 export function speedup(value: number | null | undefined): string {
@@ -35,7 +37,7 @@ export function fraction(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : `${(value * 100).toFixed(1)}%`;
 }
 
-/** A date as "YYYY-MM-DD HH:MM" in UTC, so that tables from different machines compare. */
+/** Formats an ISO date as "YYYY-MM-DD HH:MM" in UTC, so that tables from different machines compare. */
 export function timestamp(iso: string | null | undefined): string {
   return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '-';
 }

@@ -12,7 +12,7 @@ export class ApiError extends Error {
   }
 }
 
-/** The message of an error body, in the shapes an Express API sends: {error: {message}}, {message} or {error}. */
+/** Returns the message of an error body, in the shapes an Express API sends: {error: {message}}, {message} or {error}. */
 function messageOf(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
   const record = body as { error?: unknown; message?: unknown };

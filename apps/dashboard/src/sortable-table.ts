@@ -20,7 +20,9 @@ export interface SortState {
 }
 
 function compare(a: number | string | null, b: number | string | null, descending: boolean): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  if (a === null && b === null) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
   const order = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
   return descending ? -order : order;
 }
@@ -34,6 +36,7 @@ export function sortableTable<Row>(columns: ReadonlyArray<Column<Row>>, rows: re
   const sorted = column ? [...rows].sort((a, b) => compare(column.sortValue(a), column.sortValue(b), state.descending)) : [...rows];
   const header = columns.map((candidate) => {
     const active = candidate.key === state.key;
+    const direction = state.descending ? 'descending' : 'ascending';
     const button = h(
       'button',
       {
@@ -47,9 +50,10 @@ export function sortableTable<Row>(columns: ReadonlyArray<Column<Row>>, rows: re
         },
       },
       candidate.title,
-      active ? (state.descending ? ' ▼' : ' ▲') : '',
+      active && state.descending ? ' ▼' : '',
+      active && !state.descending ? ' ▲' : '',
     );
-    return h('th', { scope: 'col', class: candidate.numeric ? 'num' : '', 'aria-sort': active ? (state.descending ? 'descending' : 'ascending') : 'none', 'data-key': candidate.key }, button);
+    return h('th', { scope: 'col', class: candidate.numeric ? 'num' : '', 'aria-sort': active ? direction : 'none', 'data-key': candidate.key }, button);
   });
   const body = sorted.map((row) => h('tr', { class: rowClass?.(row) ?? '' }, columns.map((candidate) => h('td', { class: [candidate.numeric ? 'num' : '', candidate.nowrap ? 'nowrap' : ''].join(' ').trim() }, candidate.render(row)))));
   return h('table', { class: 'results' }, h('thead', {}, h('tr', {}, header)), h('tbody', {}, body));

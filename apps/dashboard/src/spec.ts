@@ -16,7 +16,7 @@ interface PruningStep {
 
 /**
  * Flattens a spec into dotted paths ("quantization.method", "pruning[0].amount") and their values
- * as text; an empty list (no pruning steps, no layers kept in fp32) is the value "none".
+ * as text. An empty list, such as no pruning steps, becomes the value "none".
  */
 export function flattenSpec(spec: unknown, prefix = '', into = new Map<string, string>()): Map<string, string> {
   if (Array.isArray(spec)) {
@@ -25,7 +25,7 @@ export function flattenSpec(spec: unknown, prefix = '', into = new Map<string, s
   } else if (spec !== null && typeof spec === 'object') {
     for (const [key, value] of Object.entries(spec)) flattenSpec(value, prefix ? `${prefix}.${key}` : key, into);
   } else {
-    into.set(prefix, spec === undefined ? '' : typeof spec === 'string' ? spec : JSON.stringify(spec));
+    into.set(prefix, typeof spec === 'string' ? spec : (JSON.stringify(spec) ?? ''));
   }
   return into;
 }
@@ -62,7 +62,7 @@ export function pruningMethod(spec: unknown): string {
 }
 
 /**
- * The pruning amount on the speedup plot's x axis: 0 for a dense variant, the step's amount for one
+ * Returns the pruning amount on the speedup plot's x axis: 0 for a dense variant, the step's amount for one
  * step, and the last step's amount when several are chained (the others are part of the series name).
  */
 export function pruningAmount(spec: unknown): number {

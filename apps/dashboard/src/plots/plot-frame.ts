@@ -1,5 +1,5 @@
 /**
- * The frame every plot sits in: a figure with a title, a line that says how to read it, and a
+ * The frame every plot sits in: a figure with a title, a line that explains how to read it, and a
  * `data-plot` name by which tests and people find it.
  */
 import { h } from '../dom.js';

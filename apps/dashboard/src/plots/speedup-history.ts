@@ -11,7 +11,7 @@ interface Point {
   label: string;
 }
 
-/** The time axis' domain, widened to an hour around points measured within a minute of each other. */
+/** Returns the time axis' domain, widened to an hour around points measured within a minute of each other. */
 function timeDomain(points: readonly Point[]): [Date, Date] {
   const first = points[0].at.getTime();
   const last = points[points.length - 1].at.getTime();

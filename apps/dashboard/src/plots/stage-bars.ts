@@ -1,5 +1,5 @@
 /**
- * Where the time goes: one stacked bar per variant, split into preprocess, vision encoder and
+ * Time per stage: one stacked bar per variant, split into preprocess, vision encoder and
  * decoder time (each the median over the variant's results of the per-result stage medians).
  */
 import * as Plot from '@observablehq/plot';

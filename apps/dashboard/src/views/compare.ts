@@ -34,7 +34,7 @@ const METRICS: readonly Metric[] = [
   { title: 'BLEU-4', value: (result) => result.bleu4, format: (value) => formatNumber(value, 3), lowerIsBetter: null },
 ];
 
-/** The baseline result measured beside `result`: same sweep, image, host and kind; null for single captions. */
+/** Finds the baseline result measured beside `result`: same sweep, image, host and kind; null for single captions. */
 async function baselineOf(result: Result, cache: Map<string, Promise<Result | null>>): Promise<Result | null> {
   if (result.isBaseline) return result;
   if (!result.sweepId) return null;
