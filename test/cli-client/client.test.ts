@@ -60,7 +60,7 @@ function assertOneErrorLine(result: Run, ...patterns: RegExp[]): void {
   for (const pattern of patterns) assert.match(lines[0], pattern);
 }
 
-/** A loopback port with nothing listening: bound once, then released. */
+/** Returns a loopback port with nothing listening on it: bound once, then released. */
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
