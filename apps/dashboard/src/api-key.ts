@@ -32,9 +32,12 @@ export function askForApiKey(rejected: boolean): Promise<string> {
       h('button', { type: 'submit' }, 'Continue'),
     );
     const dialog = h('dialog', { class: 'api-key' }, form);
-    form.addEventListener('submit', () => {
+    form.addEventListener('submit', (event) => {
+      // Handled here: the browser's own dialog submission would run after the form is removed.
+      event.preventDefault();
       const key = input.value.trim();
       sessionStorage.setItem(STORAGE_KEY, key);
+      dialog.close();
       dialog.remove();
       pending = null;
       resolve(key);

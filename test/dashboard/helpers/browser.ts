@@ -15,7 +15,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 export interface WatchedPage {
   page: Page;
-  /** Console messages of type error and uncaught exceptions, in order. */
+  /** Console errors and warnings (Observable Plot warns about a misused channel) and uncaught exceptions, in order. */
   errors: string[];
 }
 
@@ -41,7 +41,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+        if (message.type() === 'error' || message.type() === 'warning') errors.push(`console ${message.type()}: ${message.text()}`);
       });
       page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
       await page.goto(url);

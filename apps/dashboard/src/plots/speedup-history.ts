@@ -45,7 +45,7 @@ export function speedupHistoryPlot(results: readonly Result[], variantLabel: str
             color: { legend: true, label: 'host' },
             marks: [
               Plot.ruleY([1], { stroke: 'currentColor', strokeDasharray: '4 3', strokeOpacity: 0.6 }),
-              Plot.line(points, { x: 'at', y: 'speedup', stroke: 'host', strokeWidth: 1.5 }),
+              Plot.line(points, { x: 'at', y: 'speedup', z: 'host', stroke: 'host', strokeWidth: 1.5 }),
               Plot.dot(points, { x: 'at', y: 'speedup', fill: 'host', r: 4, stroke: 'white', title: 'label' }),
             ],
           }),

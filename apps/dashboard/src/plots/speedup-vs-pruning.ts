@@ -33,7 +33,8 @@ function linePoints(variants: readonly VariantSummary[], paths: readonly string[
     const startsAtZero = points.some((point) => point.series === series.name && point.amount === 0);
     if (origin !== undefined && !startsAtZero) points.push({ amount: 0, speedup: origin, series: series.name, label: '' });
   }
-  return points;
+  // A series of one point draws no line; its dot is drawn from the results.
+  return points.filter((point) => points.filter((other) => other.series === point.series).length > 1);
 }
 
 export function speedupVsPruningPlot(variants: readonly VariantSummary[], results: readonly Result[], labels: Map<string, string>): HTMLElement {
@@ -63,7 +64,7 @@ export function speedupVsPruningPlot(variants: readonly VariantSummary[], result
             color: { legend: true, label: 'quantization · pruning' },
             marks: [
               Plot.ruleY([1], { stroke: 'currentColor', strokeDasharray: '4 3', strokeOpacity: 0.6 }),
-              Plot.line(linePoints(variants, paths), { x: 'amount', y: 'speedup', stroke: 'series', sort: 'amount', strokeWidth: 2 }),
+              Plot.line(linePoints(variants, paths), { x: 'amount', y: 'speedup', z: 'series', stroke: 'series', sort: 'amount', strokeWidth: 2 }),
               Plot.dot(dots, { x: 'amount', y: 'speedup', fill: 'series', r: 4, stroke: 'white', title: 'label' }),
             ],
           }),
