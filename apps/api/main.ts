@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Command, InvalidArgumentError } from 'commander';
 
 import { loadConfig } from '../platform/config/config.js';
-import { resolveConnections } from '../platform/embedded/connections.js';
+import { describeConnections, resolveConnections } from '../platform/embedded/connections.js';
 import { describeError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { startApi } from './server.js';
@@ -30,9 +30,7 @@ const logger = createLogger('blipbench-api', config.logLevel);
 let connections: Awaited<ReturnType<typeof resolveConnections>> | undefined;
 try {
   connections = await resolveConnections(config, { startEmbedded: true, onLog: (message) => logger.warn(message) });
-  if (connections.source !== 'environment') {
-    logger.info({ dataDir: config.dataDir, databaseUrl: connections.databaseUrl, redisUrl: connections.redisUrl }, `DATABASE_URL and REDIS_URL are not set: using ${connections.source} Postgres and Redis under ${config.dataDir}`);
-  }
+  logger.info({ services: connections.source, dataDir: config.dataDir }, describeConnections(connections, config.dataDir));
   const started = connections;
   const api = await startApi({ config, logger, databaseUrl: connections.databaseUrl, redisUrl: connections.redisUrl });
   const children: ChildProcess[] = [];

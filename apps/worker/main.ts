@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 
 import { loadConfig } from '../platform/config/config.js';
-import { resolveConnections } from '../platform/embedded/connections.js';
+import { describeConnections, resolveConnections } from '../platform/embedded/connections.js';
 import { describeError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { startWorker, type WorkerQueue } from './worker.js';
@@ -41,7 +41,7 @@ const config = loadConfig();
 const logger = createLogger('blipbench-worker', config.logLevel);
 try {
   const connections = await resolveConnections(config, { startEmbedded: false });
-  logger.info({ services: connections.source }, `using Postgres and Redis from ${connections.source}`);
+  logger.info({ services: connections.source }, describeConnections(connections, config.dataDir));
   const worker = await startWorker({ config, logger, databaseUrl: connections.databaseUrl, redisUrl: connections.redisUrl, ...options });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -39,6 +39,13 @@ export function runningEmbeddedServices(dataDir: string): { databaseUrl: string;
   return isAlive(recorded.pid) ? recorded : null;
 }
 
+/** One sentence for people on where the services are. */
+export function describeConnections(connections: Connections, dataDir: string): string {
+  if (connections.source === 'environment') return 'Using Postgres and Redis from DATABASE_URL and REDIS_URL.';
+  if (connections.source === 'embedded (running)') return `DATABASE_URL and REDIS_URL are not set: using the embedded Postgres and Redis already running under ${dataDir}.`;
+  return `DATABASE_URL and REDIS_URL are not set: started embedded Postgres and Redis under ${dataDir} (set both URLs to use your own).`;
+}
+
 /**
  * Resolves the service URLs. With `startEmbedded` (the API and the demo) missing services are
  * started under the data directory; without it (workers) they must already run.
