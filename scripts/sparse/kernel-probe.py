@@ -14,14 +14,13 @@ import statistics
 import time
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
-# BLIP-base Linear weights as [out, in], and how many of each one image or one decoder step runs.
+# BLIP-base Linear weights as [out, in]: one vision layer, and one text layer in the order a decoder
+# step runs them (self-attention q, k, v, output; cross-attention q, output; feed-forward in, out).
 VISION_LAYER = {"qkv": (2304, 768), "projection": (768, 768), "fc1": (3072, 768), "fc2": (768, 3072)}
-DECODER_STEP_LAYER = {"self q/k/v/o + cross q/o": (768, 768), "intermediate": (3072, 768), "output": (768, 3072)}
-DECODER_STEP_COUNTS = {"self q/k/v/o + cross q/o": 6, "intermediate": 1, "output": 1}
+DECODER_LAYER = [(768, 768)] * 6 + [(3072, 768), (768, 3072)]
 LAYERS = 12
 VISION_TOKENS = 577
 
@@ -38,6 +37,36 @@ def sparse_model(out, inp, tokens):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)], ir_version=8)
 
 
+def sparse_chain_model(shapes):
+    """y = A_n × … × A_1 × x for a column x: every decoder Linear of one step, in order, as one graph."""
+    nodes, inputs = [], [helper.make_tensor_value_info("x", TensorProto.FLOAT, [shapes[0][1], 1])]
+    previous = "x"
+    for i, (out, inp) in enumerate(shapes):
+        inputs.append(helper.make_sparse_tensor_value_info(f"a{i}", TensorProto.FLOAT, [out, inp]))
+        nodes.append(helper.make_node("SparseToDenseMatMul", [f"a{i}", previous], [f"y{i}"], domain="com.microsoft"))
+        previous = f"y{i}"
+    graph = helper.make_graph(nodes, "sparse_chain", inputs, [helper.make_tensor_value_info(previous, TensorProto.FLOAT, [shapes[-1][0], 1])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)], ir_version=8)
+
+
+def dense_chain_model(weights):
+    """y = x × W_1ᵀ × … × W_nᵀ for a row x, each weight an initializer as in the engine's fp32 graphs."""
+    nodes, initializers = [], []
+    previous = "x"
+    for i, weight in enumerate(weights):
+        initializers.append(numpy_helper.from_array(np.ascontiguousarray(weight.T), f"w{i}"))
+        nodes.append(helper.make_node("MatMul", [previous, f"w{i}"], [f"y{i}"]))
+        previous = f"y{i}"
+    graph = helper.make_graph(
+        nodes,
+        "dense_chain",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, weights[0].shape[1]])],
+        [helper.make_tensor_value_info(previous, TensorProto.FLOAT, [1, weights[-1].shape[0]])],
+        initializers,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
 def dense_model(weight_t, tokens):
     """Y[tokens, out] = X[tokens, in] × Wᵀ, the weight an initializer as the engine's fp32 graphs have it."""
     inp, out = weight_t.shape
@@ -52,10 +81,24 @@ def dense_model(weight_t, tokens):
 
 
 def pruned_weight(rng, out, inp, sparsity):
-    weight = rng.standard_normal((out, inp), dtype=np.float32)
+    # Scaled so that a chain of them keeps activations near unit size after pruning.
+    weight = rng.standard_normal((out, inp), dtype=np.float32) / np.float32(np.sqrt(inp * (1 - sparsity)))
     threshold = np.quantile(np.abs(weight), sparsity)
     weight[np.abs(weight) <= threshold] = 0
     return weight
+
+
+def sparse_formats(weight):
+    """The weight as onnxruntime CSR and COO (2-D indices, the only COO form the kernel takes)."""
+    out, inp = weight.shape
+    rows, cols = np.nonzero(weight)
+    values = weight[rows, cols]
+    outer = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=out))]).astype(np.int64)
+    cpu = ort.OrtDevice.make("cpu", 0)
+    return {
+        "csr": ort.SparseTensor.sparse_csr_from_numpy([out, inp], values, cols.astype(np.int64), outer, cpu),
+        "coo": ort.SparseTensor.sparse_coo_from_numpy([out, inp], values, np.stack([rows, cols], axis=1).astype(np.int64), cpu),
+    }
 
 
 def median_ms(run, budget_s):
@@ -81,7 +124,6 @@ def time_shape(rng, out, inp, tokens, sparsity, threads, budget_s):
     weight = pruned_weight(rng, out, inp, sparsity)
     x = rng.standard_normal((tokens, inp), dtype=np.float32)
     expected = x @ weight.T
-    cpu = ort.OrtDevice.make("cpu", 0)
     result = {}
 
     dense = session(dense_model(np.ascontiguousarray(weight.T), tokens), threads)
@@ -89,19 +131,39 @@ def time_shape(rng, out, inp, tokens, sparsity, threads, budget_s):
     result["dense"] = median_ms(lambda: dense.run(None, {"X": x}), budget_s)
 
     sparse = session(sparse_model(out, inp, tokens), threads)
-    rows, cols = np.nonzero(weight)
-    values = weight[rows, cols]
-    outer = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=out))]).astype(np.int64)
     b = ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(x.T))
-    formats = {
-        "csr": ort.SparseTensor.sparse_csr_from_numpy([out, inp], values, cols.astype(np.int64), outer, cpu),
-        "coo": ort.SparseTensor.sparse_coo_from_numpy([out, inp], values, np.stack([rows, cols], axis=1).astype(np.int64), cpu),
-    }
-    for name, tensor in formats.items():
+    for name, tensor in sparse_formats(weight).items():
         feeds = {"A": ort.OrtValue.ort_value_from_sparse_tensor(tensor), "B": b}
         y = sparse.run_with_ort_values(["Y"], feeds)[0].numpy()
         np.testing.assert_allclose(y.T, expected, rtol=1e-4, atol=1e-3)
         result[name] = median_ms(lambda: sparse.run_with_ort_values(["Y"], feeds), budget_s)
+    return result
+
+
+def time_decoder_step(rng, sparsity, threads, budget_s):
+    """Times every decoder Linear of one step as one chain, so the weights stream from memory as in a real step."""
+    shapes = DECODER_LAYER * LAYERS
+    weights = [pruned_weight(rng, out, inp, sparsity) for out, inp in shapes]
+    x = rng.standard_normal((1, shapes[0][1]), dtype=np.float32)
+    expected = x
+    for weight in weights:
+        expected = expected @ weight.T
+    result = {}
+
+    dense = session(dense_chain_model(weights), threads)
+    np.testing.assert_allclose(dense.run(None, {"x": x})[0], expected, rtol=1e-3, atol=1e-3)
+    result["dense"] = median_ms(lambda: dense.run(None, {"x": x}), budget_s)
+
+    sparse = session(sparse_chain_model(shapes), threads)
+    output = f"y{len(shapes) - 1}"
+    as_sparse = [sparse_formats(weight) for weight in weights]
+    for name in ["csr", "coo"]:
+        feeds = {"x": ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(x.T))}
+        for i, formats in enumerate(as_sparse):
+            feeds[f"a{i}"] = ort.OrtValue.ort_value_from_sparse_tensor(formats[name])
+        y = sparse.run_with_ort_values([output], feeds)[0].numpy()
+        np.testing.assert_allclose(y.T, expected, rtol=1e-3, atol=1e-3)
+        result[name] = median_ms(lambda: sparse.run_with_ort_values([output], feeds), budget_s)
     return result
 
 
@@ -114,19 +176,13 @@ def main():
     rng = np.random.default_rng(0)
     rows = []
     for sparsity in [float(s) for s in args.sparsities.split(",")]:
-        for stage, shapes, tokens, counts in [
-            ("vision encoder", VISION_LAYER, VISION_TOKENS, {name: 1 for name in VISION_LAYER}),
-            ("decoder step", DECODER_STEP_LAYER, 1, DECODER_STEP_COUNTS),
-        ]:
-            total = {"dense": 0.0, "csr": 0.0, "coo": 0.0}
-            per_shape = {}
-            for name, (out, inp) in shapes.items():
-                timing = time_shape(rng, out, inp, tokens, sparsity, args.threads, args.budget)
-                per_shape[name] = timing
-                for key in total:
-                    total[key] += timing[key] * counts[name] * LAYERS
-            rows.append({"sparsity": sparsity, "stage": stage, "linearsMs": total, "perShapeMs": per_shape, "loadavg": os.getloadavg()})
-            print(json.dumps(rows[-1]), flush=True)
+        per_shape = {name: time_shape(rng, out, inp, VISION_TOKENS, sparsity, args.threads, args.budget) for name, (out, inp) in VISION_LAYER.items()}
+        total = {key: LAYERS * sum(timing[key] for timing in per_shape.values()) for key in ["dense", "csr", "coo"]}
+        rows.append({"sparsity": sparsity, "stage": "vision encoder", "linearsMs": total, "perShapeMs": per_shape, "loadavg": os.getloadavg()})
+        print(json.dumps(rows[-1]), flush=True)
+        step = time_decoder_step(rng, sparsity, args.threads, args.budget)
+        rows.append({"sparsity": sparsity, "stage": "decoder step", "linearsMs": step, "loadavg": os.getloadavg()})
+        print(json.dumps(rows[-1]), flush=True)
     print(json.dumps({"onnxruntime": ort.__version__, "threads": args.threads, "rows": rows}))
 
 

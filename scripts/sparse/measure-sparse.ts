@@ -55,6 +55,9 @@ const median = (samples: number[]) => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
+/** Median of sparse/dense over runs made back to back, which cancels load that drifts between runs. */
+const pairedRatio = (dense: number[], sparse: number[]) => median(dense.map((value, i) => sparse[i] / value));
+
 function variantFor(amount: number, format: Format) {
   return parseVariant({ pruning: { method: 'l1-unstructured', amount, format }, runtime: { threads } });
 }
@@ -93,6 +96,7 @@ async function measureAmount(amount: number): Promise<{ results: Record<Format, 
 
 const rows = [];
 process.stdout.write(`onnxruntime-node ${onnxruntimeVersion()}, ${runs} runs per format, ${tokens} forced tokens, threads ${threads || 'default'}\n`);
+process.stdout.write('Times are medians (fastest run in brackets); sparse/dense is the median of the paired ratios.\n');
 process.stdout.write('| amount | vision dense ms | vision sparse ms | sparse/dense | step dense ms | step sparse ms | sparse/dense | load dense s | load sparse s | disk dense MB | disk sparse MB | other processes (cores) | load avg |\n');
 process.stdout.write('|---|---|---|---|---|---|---|---|---|---|---|---|---|\n');
 for (const amount of amounts) {
@@ -100,8 +104,12 @@ for (const amount of amounts) {
   const [dense, sparse] = [results.dense, results.sparse];
   const row = {
     amount,
-    visionMs: { dense: median(dense.visionMs), sparse: median(sparse.visionMs) },
-    stepMs: { dense: median(dense.stepMs), sparse: median(sparse.stepMs) },
+    visionMs: { dense: median(dense.visionMs), sparse: median(sparse.visionMs), pairedRatio: pairedRatio(dense.visionMs, sparse.visionMs) },
+    stepMs: { dense: median(dense.stepMs), sparse: median(sparse.stepMs), pairedRatio: pairedRatio(dense.stepMs, sparse.stepMs) },
+    fastestMs: {
+      vision: { dense: Math.min(...dense.visionMs), sparse: Math.min(...sparse.visionMs) },
+      step: { dense: Math.min(...dense.stepMs), sparse: Math.min(...sparse.stepMs) },
+    },
     loadMs: { dense: dense.loadMs, sparse: sparse.loadMs },
     bytesOnDisk: { dense: dense.bytesOnDisk, sparse: sparse.bytesOnDisk },
     kernels: { dense: dense.kernels, sparse: sparse.kernels },
@@ -111,12 +119,12 @@ for (const amount of amounts) {
   rows.push(row);
   const cells = [
     amount,
-    row.visionMs.dense.toFixed(0),
-    row.visionMs.sparse.toFixed(0),
-    (row.visionMs.sparse / row.visionMs.dense).toFixed(2),
-    row.stepMs.dense.toFixed(1),
-    row.stepMs.sparse.toFixed(1),
-    (row.stepMs.sparse / row.stepMs.dense).toFixed(2),
+    `${row.visionMs.dense.toFixed(0)} (${row.fastestMs.vision.dense.toFixed(0)})`,
+    `${row.visionMs.sparse.toFixed(0)} (${row.fastestMs.vision.sparse.toFixed(0)})`,
+    row.visionMs.pairedRatio.toFixed(2),
+    `${row.stepMs.dense.toFixed(1)} (${row.fastestMs.step.dense.toFixed(1)})`,
+    `${row.stepMs.sparse.toFixed(1)} (${row.fastestMs.step.sparse.toFixed(1)})`,
+    row.stepMs.pairedRatio.toFixed(2),
     (row.loadMs.dense / 1000).toFixed(1),
     (row.loadMs.sparse / 1000).toFixed(1),
     (row.bytesOnDisk.dense / 1e6).toFixed(0),
