@@ -80,6 +80,10 @@ describe('dashboard on a finished grid sweep', () => {
     const row = page.locator(`tr[data-sweep="${sweep.sweepId}"]`);
     assert.equal(await row.locator('.badge').textContent(), 'completed');
     assert.equal(await row.locator('a').textContent(), 'dashboard grid');
+    const workers = (await sweep.t.request('GET', '/v1/workers')).body as { items: Array<{ host: { hostname: string } }> };
+    assert.equal(workers.items.length, 1);
+    assert.equal(await page.locator('section.workers tbody tr').count(), 1);
+    assert.equal(await page.locator('section.workers tbody td').first().textContent(), workers.items[0].host.hostname);
     assert.deepEqual(errors, []);
   });
 

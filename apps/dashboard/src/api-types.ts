@@ -3,6 +3,7 @@
  * there fails the type check here. Only types are imported: nothing from the server is bundled.
  */
 import type { queryHistory, speedupsReport } from '../../platform/services/history.js';
+import type { liveWorkers } from '../../platform/services/hosts.js';
 import type { ResultView } from '../../platform/services/results.js';
 import type { sweepDetails } from '../../platform/services/sweep-details.js';
 
@@ -22,6 +23,7 @@ export type SweepDetails = Jsonified<Awaited<ReturnType<typeof sweepDetails>>>;
 export type VariantSummary = SweepDetails['variants'][number];
 export type HistoryPage = Jsonified<Awaited<ReturnType<typeof queryHistory>>>;
 export type SpeedupsReport = Jsonified<Awaited<ReturnType<typeof speedupsReport>>>;
+export type LiveWorker = Jsonified<Awaited<ReturnType<typeof liveWorkers>>>[number];
 
 /** One stage timing of a timed run, as the worker stores it in runStagesMs. */
 export interface StageTimings {

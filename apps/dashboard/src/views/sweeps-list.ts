@@ -3,10 +3,11 @@
  * every two seconds for their progress; the list itself is refreshed every fifteen, to show new ones.
  */
 import { getJson, withQuery } from '../api.js';
-import type { SweepDetails } from '../api-types.js';
+import type { LiveWorker, SweepDetails } from '../api-types.js';
 import { errorNotice, h, replaceChildren } from '../dom.js';
 import { formatDate, shortId } from '../format.js';
 import { FINAL_STATUSES, progressBar, statusBadge, type Progress } from './progress.js';
+import { workersSection } from './workers.js';
 
 /** One row of GET /v1/sweeps. */
 interface SweepListItem {
@@ -56,11 +57,12 @@ function row(sweep: SweepListItem, live: { status: string; progress: Progress } 
 export async function showSweepsList(root: HTMLElement): Promise<void> {
   const cursor = new URLSearchParams(window.location.search).get('cursor');
   let list: SweepList | null = null;
+  let workers: LiveWorker[] = [];
   let listFetchedAt = 0;
   const refresh = async () => {
     try {
       if (!list || Date.now() - listFetchedAt >= IDLE_POLL_MS) {
-        list = await getJson<SweepList>(withQuery('/v1/sweeps', { limit: PAGE_SIZE, cursor }));
+        [list, workers] = await Promise.all([getJson<SweepList>(withQuery('/v1/sweeps', { limit: PAGE_SIZE, cursor })), getJson<{ items: LiveWorker[] }>('/v1/workers').then((page) => page.items)]);
         listFetchedAt = Date.now();
       }
       const active = list.items.filter((sweep) => !FINAL_STATUSES.has(sweep.status));
@@ -83,6 +85,7 @@ export async function showSweepsList(root: HTMLElement): Promise<void> {
               ),
             ),
         list.nextCursor ? h('p', {}, h('a', { href: withQuery('/', { cursor: list.nextCursor }) }, 'Older sweeps →')) : null,
+        workersSection(workers),
       );
       root.dataset.state = 'loaded';
       window.setTimeout(() => void refresh(), stillActive ? ACTIVE_POLL_MS : IDLE_POLL_MS);
