@@ -63,9 +63,11 @@ describe('dashboard on a finished grid sweep', () => {
   test('results table sorts by clicked header', async () => {
     const { page, errors } = await browser.open(`${base}/sweeps/${sweep.sweepId}`);
     await waitForView(page);
-    const medians = async () => (await page.locator('table.results tbody td:nth-child(3)').allTextContents()).map((text) => Number.parseFloat(text));
+    const medians = async () => page.locator('table.results tbody td:nth-child(3)').evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-value'))));
     await page.locator('table.results th[data-key="median"] button').click();
     const ascending = await medians();
+    assert.equal(ascending.length, details.variants.length);
+    for (const value of ascending) assert.ok(value > 0, `median cell value ${value}`);
     assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b));
     assert.equal(await page.locator('table.results th[data-key="median"]').getAttribute('aria-sort'), 'ascending');
     await page.locator('table.results th[data-key="median"] button').click();

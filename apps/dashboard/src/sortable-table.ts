@@ -55,6 +55,12 @@ export function sortableTable<Row>(columns: ReadonlyArray<Column<Row>>, rows: re
     );
     return h('th', { scope: 'col', class: candidate.numeric ? 'num' : '', 'aria-sort': active ? direction : 'none', 'data-key': candidate.key }, button);
   });
-  const body = sorted.map((row) => h('tr', { class: rowClass?.(row) ?? '' }, columns.map((candidate) => h('td', { class: [candidate.numeric ? 'num' : '', candidate.nowrap ? 'nowrap' : ''].join(' ').trim() }, candidate.render(row)))));
+  const cell = (candidate: Column<Row>, row: Row) => {
+    const classes = [candidate.numeric ? 'num' : '', candidate.nowrap ? 'nowrap' : ''].join(' ').trim();
+    // Numeric cells carry their raw value, so that scripts and tests read numbers rather than formatted text.
+    const value = candidate.numeric ? candidate.sortValue(row) : null;
+    return h('td', { class: classes, 'data-value': value }, candidate.render(row));
+  };
+  const body = sorted.map((row) => h('tr', { class: rowClass?.(row) ?? '' }, columns.map((candidate) => cell(candidate, row))));
   return h('table', { class: 'results' }, h('thead', {}, h('tr', {}, header)), h('tbody', {}, body));
 }
