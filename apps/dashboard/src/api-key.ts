@@ -1,5 +1,5 @@
 /**
- * The API key of this browser tab. It is asked for only when the API answers 401 (the API runs
+ * The API key of this browser tab. It is requested only when the API returns 401 (the API runs
  * with BLIPBENCH_API_KEY), kept in sessionStorage so that it is gone when the tab closes.
  */
 import { h } from './dom.js';
