@@ -1,4 +1,4 @@
-/** What the routes share: the services' context, the logger, Redis for readiness, queue events and metrics. */
+/** Dependencies shared by the routes: the services' context, the logger, Redis for readiness, queue events and metrics. */
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 

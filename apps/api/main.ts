@@ -1,7 +1,7 @@
 /**
  * `npm start`: the API on BLIPBENCH_HOST:BLIPBENCH_PORT. Without DATABASE_URL and REDIS_URL it
- * starts embedded Postgres and Redis under .data/ and says so; `--workers N` also starts N
- * worker processes on this machine.
+ * starts embedded Postgres and Redis under .data/ and logs that it did. `--workers N` also starts
+ * N worker processes on this machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 

@@ -1,6 +1,6 @@
 /**
- * Request validation at the edge: zod issues become one 400 response whose message names each
- * field, says what was expected, and for unknown fields lists the accepted ones.
+ * Request validation at the edge: zod issues become one 400 response. Its message names each
+ * field and what was expected, and for unknown fields lists the accepted ones.
  */
 import { z, type ZodError, type ZodType } from 'zod';
 

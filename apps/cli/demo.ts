@@ -1,8 +1,9 @@
 /**
  * `npm run demo [-- --model hub|random-base|tiny] [--image FILE]`: the original BLIP CPU study as
- * one sweep. Starts what is needed (embedded Postgres and Redis unless DATABASE_URL and REDIS_URL
- * are set, the API, two workers), submits fp32, int8-dynamic and 30 % L1 pruning + int8-dynamic
- * over HTTP, waits with a progress bar, and prints each stage's caption and mean time and the speedups.
+ * one sweep. It starts the API, two workers and, unless DATABASE_URL and REDIS_URL are set,
+ * embedded Postgres and Redis. Then it submits fp32, int8-dynamic and 30 % L1 pruning +
+ * int8-dynamic over HTTP, waits with a progress bar, and prints each stage's caption, its mean
+ * time and the speedups.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

@@ -56,7 +56,7 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
 const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const ADAPTER_CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionAlreadyClosed']);
 
-/** True when `error` says the database could not be reached or dropped the connection. */
+/** Returns true when `error` means the database could not be reached or dropped the connection. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
   let current: unknown = error;
@@ -73,7 +73,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** One line for logs and job records: the message of `error` and of its causes. */
+/** Formats `error` and its cause as one line for logs and job records. */
 export function describeError(error: unknown): string {
   if (error instanceof ZodError) {
     return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');

@@ -23,7 +23,7 @@ export class HostSlot {
     return this.held;
   }
 
-  /** Takes the slot if it is free, or renews it if this owner has it; returns whether this owner holds it now. */
+  /** Takes the slot if it is free, or renews it if this owner has it; returns whether this owner has it now. */
   async refresh(): Promise<boolean> {
     if (this.held) {
       this.held = (await this.redis.eval(RENEW, 1, this.key, this.owner, String(this.ttlMs))) === 1;

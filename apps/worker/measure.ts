@@ -95,8 +95,8 @@ export async function measure(captioner: Captioner, image: Buffer, options: Meas
 }
 
 /**
- * Decoder tokens before the first generated one. Without a prompt the decoder starts from [DEC]
- * alone; with one, a one-token run shows how many tokens the prompt took (the engine does not report it).
+ * Returns the decoder tokens before the first generated one. Without a prompt the decoder starts
+ * from [DEC] alone. With a prompt, a one-token run shows its length, because the engine does not report it.
  */
 async function measurePromptLength(captioner: Captioner, image: Buffer, prompt: string | undefined): Promise<number> {
   if (!prompt) return 1;

@@ -12,11 +12,11 @@ import type { Prisma, PrismaClient } from '../platform/db/client.js';
 import { describeError, isPermanentError, PermanentJobError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { WorkJobData } from '../platform/queue/names.js';
-import { readImageContent } from '../platform/services/images.js';
 import { claimJob, completeJob, recordFailure, type ClaimedJob } from '../platform/services/job-lifecycle.js';
 import { KIND_DEFAULTS } from '../platform/services/sweeps.js';
 import type { CaptionJobOptions } from '../platform/services/captions.js';
 import type { CaptionerCache } from './captioner-cache.js';
+import type { ImageCache } from './image-cache.js';
 import { HandBack, measure, type Measurement } from './measure.js';
 import { ensureModelDir } from './model-store.js';
 import { retryWhileDatabaseUnavailable } from './retry.js';
@@ -29,11 +29,13 @@ export interface WorkerRuntime {
   workerId: string;
   threads: number;
   captioners: CaptionerCache;
+  /** Image bytes by id; images never change, so a worker reads each from Postgres once. */
+  images: ImageCache;
   /** Aborted when the process is asked to stop: running jobs hand themselves back between runs. */
   shutdown: AbortSignal;
   /** Caption jobs of this process, running now and started so far; a benchmark that overlaps one is flagged. */
   captionActivity: { active: number; started: number };
-  /** Whether this process still holds the host's benchmark slot. */
+  /** Returns true while this process owns the host's benchmark slot. */
   holdsBenchmarkSlot: () => boolean;
 }
 
@@ -67,7 +69,12 @@ function parseStoredVariant(spec: unknown, label: string): Variant {
   }
 }
 
+/** Builds recorded by this process, so that each is written once and not on every job. */
+const recordedBuilds = new Set<string>();
+
 async function recordBuild(runtime: WorkerRuntime, modelName: string, captioner: Captioner): Promise<void> {
+  const key = `${modelName}|${captioner.buildHash}|${runtime.hostId}`;
+  if (recordedBuilds.has(key)) return;
   const { build } = captioner;
   const data = {
     bytesOnDisk: BigInt(build.bytesOnDisk),
@@ -80,6 +87,7 @@ async function recordBuild(runtime: WorkerRuntime, modelName: string, captioner:
     create: { modelName, buildHash: captioner.buildHash, hostId: runtime.hostId, ...data },
     update: build.reused ? {} : data,
   });
+  recordedBuilds.add(key);
 }
 
 /** Accuracy against the sweep's baseline on this image; null fields for the baseline itself and for single captions. */
@@ -105,7 +113,16 @@ export async function processWorkJob(runtime: WorkerRuntime, job: Job<WorkJobDat
       budgetMs: runtime.config.dbWriteRetryMs,
       onRetry: (attempt, delayMs, error) => log.warn({ err: error, step, attempt, delayMs }, `${step} failed: Postgres unavailable, retrying`),
     });
+  // Time of each step in milliseconds, logged with the result: the platform's own cost per job.
+  const steps: Record<string, number> = {};
+  let stepStart = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    steps[name] = Math.round((now - stepStart) * 100) / 100;
+    stepStart = now;
+  };
   const claimed = await withDatabase('claim', () => claimJob(runtime.prisma, data.jobId, runtime.hostId));
+  step('claim');
   if (!claimed) {
     log.info('job skipped: its row is cancelled, failed or already has a result');
     return { status: 'skipped', jobId: data.jobId };
@@ -117,18 +134,21 @@ export async function processWorkJob(runtime: WorkerRuntime, job: Job<WorkJobDat
     activity.started += 1;
   }
   try {
-    const image = await withDatabase('image read', () => readImageContent(runtime.prisma, claimed.imageId));
+    const image = await withDatabase('image read', () => runtime.images.read(claimed.imageId));
     if (!image) throw new PermanentJobError(`image ${claimed.imageId} of job ${claimed.id} is missing from the database`);
     const variant = parseStoredVariant(claimed.variant.spec, 'job');
     const modelDir = await ensureModelDir(runtime.config.modelStore, claimed.model);
     const captioner = await runtime.captioners.get(modelDir, variant, runtime.threads);
     await withDatabase('build record', () => recordBuild(runtime, claimed.modelName, captioner));
+    step('prepare');
     const plan = runPlan(claimed);
     const captionsBefore = { active: activity.active, started: activity.started };
     const measured = await measure(captioner, image.content, { ...plan, signal: runtime.shutdown });
+    step('measure');
     const sharedProcess = claimed.kind === 'benchmark' && (captionsBefore.active > 0 || activity.started !== captionsBefore.started);
     const overlapped = measured.cpu.otherCores > runtime.config.overlapCores || sharedProcess || (claimed.kind === 'benchmark' && !runtime.holdsBenchmarkSlot());
     const accuracy = await accuracyFields(runtime, claimed, modelDir, captioner, image.content, measured, plan);
+    step('accuracy');
 
     const result: Prisma.ResultCreateManyInput = {
       jobId: claimed.id,
@@ -172,7 +192,8 @@ export async function processWorkJob(runtime: WorkerRuntime, job: Job<WorkJobDat
       queuedToDoneMs: null,
     };
     const inserted = await withDatabase('result write', () => completeJob(runtime.prisma, { ...result, queuedToDoneMs: Date.now() - data.enqueuedAt }));
-    log.info({ ms: Math.round(performance.now() - startedAt), medianMs: result.medianMs, overlapped, inserted }, inserted ? 'result written' : 'result already written by an earlier attempt');
+    step('write');
+    log.info({ ms: Math.round(performance.now() - startedAt), steps, engineMs: Math.round(measured.engineMs), medianMs: result.medianMs, overlapped, inserted }, inserted ? 'result written' : 'result already written by an earlier attempt');
     return { status: inserted ? 'written' : 'duplicate', jobId: claimed.id };
   } catch (error) {
     if (error instanceof HandBack) {

@@ -19,6 +19,7 @@ import { finalizeSweep } from '../platform/services/job-lifecycle.js';
 import { scoreReferences } from '../platform/services/reference-scores.js';
 import { CaptionerCache } from './captioner-cache.js';
 import { HostSlot } from './host-slot.js';
+import { ImageCache } from './image-cache.js';
 import { processWorkJob, type JobOutcome, type WorkerRuntime } from './process-job.js';
 
 export type WorkerQueue = 'benchmark' | 'caption' | 'sweeps';
@@ -76,8 +77,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     hostId: host.id,
     workerId,
     threads: options.threads,
-    // Each running job holds at most two captioners (its variant and the baseline), so this never evicts one in use.
+    // Each running job uses at most two captioners (its variant and the baseline), so this never evicts one in use.
     captioners: new CaptionerCache(Math.max(8, 2 * options.concurrency + 2)),
+    images: new ImageCache(prisma, 256 * 1024 * 1024),
     shutdown: shutdown.signal,
     captionActivity: { active: 0, started: 0 },
     holdsBenchmarkSlot: () => slot.isHeld,

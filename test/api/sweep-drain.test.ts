@@ -65,7 +65,8 @@ describe('sweep drained by a worker on the tiny model', () => {
       assert.equal(result.warmupTimesMs.length, 1);
       assert.equal(result.forcedNewTokens, 8);
       assert.equal(result.generatedTokens, 8);
-      assert.ok(result.minMs <= result.medianMs && result.medianMs <= result.maxMs);
+      assert.ok(result.minMs <= result.medianMs, `min ${result.minMs} > median ${result.medianMs}`);
+      assert.ok(result.medianMs <= result.maxMs, `median ${result.medianMs} > max ${result.maxMs}`);
       assert.ok(result.peakRssBytes > 0);
       assert.ok(result.bytesOnDisk > 0);
       assert.equal(typeof result.caption, 'string');
@@ -90,8 +91,10 @@ describe('sweep drained by a worker on the tiny model', () => {
         continue;
       }
       assert.equal(typeof result.exactMatch, 'boolean');
-      assert.ok(result.tokenF1 >= 0 && result.tokenF1 <= 1);
-      assert.ok(result.top1Agreement >= 0 && result.top1Agreement <= 1);
+      assert.ok(result.tokenF1 >= 0, `tokenF1 ${result.tokenF1}`);
+      assert.ok(result.tokenF1 <= 1, `tokenF1 ${result.tokenF1}`);
+      assert.ok(result.top1Agreement >= 0, `top1Agreement ${result.top1Agreement}`);
+      assert.ok(result.top1Agreement <= 1, `top1Agreement ${result.top1Agreement}`);
       assert.ok(result.meanKl >= 0);
     }
   });
@@ -142,7 +145,8 @@ describe('sweep drained by a worker on the tiny model', () => {
     assert.equal(response.body.perHost.length, 2);
     for (const row of response.body.perHost) {
       assert.equal(row.speedup.count, 2);
-      assert.ok(row.speedup.min <= row.speedup.median && row.speedup.median <= row.speedup.max);
+      assert.ok(row.speedup.min <= row.speedup.median, `min ${row.speedup.min} > median ${row.speedup.median}`);
+      assert.ok(row.speedup.median <= row.speedup.max, `median ${row.speedup.median} > max ${row.speedup.max}`);
       assert.equal(typeof row.host.hostname, 'string');
     }
     assert.equal(response.body.overall.length, 2);
@@ -157,14 +161,14 @@ describe('sweep drained by a worker on the tiny model', () => {
     assert.ok(Array.isArray(mine.host.simdFlags));
   });
 
-  test('single caption answers 200 with the result', async () => {
+  test('single caption returns 200 with the result', async () => {
     const response = await t.request('POST', '/v1/captions', { model: 'tiny', image: 'sample:coffee.png', waitMs: 30_000 });
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assert.equal(response.body.status, 'completed');
     assert.equal(typeof response.body.result.caption, 'string');
   });
 
-  test('single caption without waiting answers 202 and can be polled', async () => {
+  test('single caption without waiting returns 202', async () => {
     const response = await t.request('POST', '/v1/captions', { model: 'tiny', image: 'sample:coffee.png', waitMs: 0 });
     assert.equal(response.status, 202);
     const deadline = Date.now() + 30_000;
@@ -177,7 +181,7 @@ describe('sweep drained by a worker on the tiny model', () => {
     assert.equal(typeof job.body.result.caption, 'string');
   });
 
-  test('openapi, readiness and metrics answer', async () => {
+  test('openapi, readiness and metrics respond', async () => {
     const openapi = await t.request('GET', '/v1/openapi.json');
     assert.equal(openapi.body.openapi, '3.0.3');
     assert.ok(openapi.body.paths['/v1/sweeps'].post);

@@ -67,7 +67,7 @@ test('result written after Postgres comes back', async () => {
   await waitFor(async () => (await t.db.prisma.variantBuild.count()) > 0, 60_000, 'the timed runs to start');
 
   await proxy.cut();
-  // The timed runs end while Postgres is unreachable; the worker must hold the result and retry.
+  // The timed runs end while Postgres is unreachable, so the worker must keep the result and retry.
   await worker.waitForLog(/^result write failed: Postgres unavailable, retrying$/, 60_000);
   await sleep(1000);
   assert.equal(await t.db.prisma.result.count({ where: { jobId } }), 0);

@@ -1,5 +1,5 @@
 /**
- * Single captions: the request waits up to waitMs for the worker, then answers 200 with the
+ * Single captions: the request waits up to waitMs for the worker, then returns 200 with the
  * result, or 202 with the job to poll at /v1/jobs/:id.
  */
 import { Router } from 'express';
@@ -21,7 +21,7 @@ export function captionsRouter({ ctx, captionEvents, metrics }: ApiDeps): Router
     const waitMs = body.waitMs ?? ctx.config.captionWaitMs;
     if (waitMs > 0) {
       const queued = await ctx.queues.caption.getJob(jobId);
-      // A timeout or a failed job both end the wait; the job row says which.
+      // A timeout or a failed job both end the wait, and the job row records which.
       await queued?.waitUntilFinished(captionEvents, waitMs).catch(() => undefined);
     }
     const job = await jobDetails(ctx, jobId);

@@ -22,7 +22,7 @@ export interface MigrationPaths {
   migrationsDir?: string;
 }
 
-/** The migrations folder as the engine reads it: one folder per migration, in name order. */
+/** Reads the migrations folder in the engine's form: one folder per migration, in name order. */
 function readMigrationsList(migrationsDir: string) {
   const lockPath = join(migrationsDir, LOCKFILE);
   const names = existsSync(migrationsDir)
@@ -48,6 +48,12 @@ async function withEngine<T>(url: string, paths: MigrationPaths, run: (engine: S
   const running = await startSchemaEngine(url, schema);
   try {
     return await run(running.engine, schema, paths.migrationsDir ?? MIGRATIONS_DIR);
+  } catch (error) {
+    const driverError = running.driverErrors[running.driverErrors.length - 1];
+    if (driverError === undefined) throw error;
+    // The engine's message says only "External error id#N"; the driver's error says what failed.
+    const reason = driverError instanceof Error ? driverError.message : String(driverError);
+    throw new Error(`${error instanceof Error ? error.message.split('\n')[0] : String(error)}: ${reason}`, { cause: error });
   } finally {
     await running.stop();
   }

@@ -1,8 +1,8 @@
 /**
  * Prisma's schema engine compiled to WebAssembly (@prisma/schema-engine-wasm), driven through
  * node-postgres. The Prisma CLI's migrate commands need a native engine binary that it downloads
- * at start; this is the same engine's migration logic with no download, so migrations apply and
- * diff offline and record themselves in `_prisma_migrations` exactly as `prisma migrate deploy` does.
+ * at start. This is the same engine's migration logic with no download, so migrations apply and
+ * diff offline and record themselves in `_prisma_migrations` as `prisma migrate deploy` does.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +26,9 @@ const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).W
 /** Instantiates the engine's WebAssembly module once per process (Node 20 cannot import .wasm files as modules). */
 function instantiateEngine(): Promise<void> {
   instantiated ??= (async () => {
+    // The engine reports a Rust panic's message through this global before throwing, as the Prisma CLI sets it up.
+    const registry = { message: '', set_message(message: string) { registry.message = `engine panic: ${message}`; } };
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: typeof registry }).PRISMA_WASM_PANIC_REGISTRY ??= registry;
     const require = createRequire(import.meta.url);
     const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
     const { instance } = await webAssembly.instantiate(readFileSync(wasmPath), { './schema_engine_bg.js': engineGlue });
@@ -35,7 +38,7 @@ function instantiateEngine(): Promise<void> {
   return instantiated;
 }
 
-// System catalogs answer with types @prisma/adapter-pg 7 does not map (name, "char", oid,
+// System catalogs return columns of types @prisma/adapter-pg 7 does not map (name, "char", oid,
 // pg_node_tree) and it rejects the whole result with UnsupportedNativeDataType, which breaks the
 // engine's introspection. Their text forms are what the engine reads, so report them as text.
 const CATALOG_TYPE_AS = new Map<number, number>([
@@ -68,12 +71,12 @@ type Result<T> = { ok: true; value: T } | { ok: false; error: { kind: 'GenericJs
 type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
 
 /**
- * Wraps adapters the way the engine expects (Prisma's driver-adapter-utils binder, no longer
- * exported in Prisma 7): methods bound to their object, every call answered with a Result, and
- * thrown errors kept in a registry the engine reads by id.
+ * Wraps adapters the way the engine expects, as Prisma's driver-adapter-utils binder did before
+ * Prisma 7 stopped exporting it: methods bound to their object, every call returning a Result,
+ * and thrown errors kept in a registry the engine reads by id.
  */
 class AdapterBinder {
-  private readonly errors: unknown[] = [];
+  readonly errors: unknown[] = [];
   readonly errorRegistry = { consumeError: (id: number) => ({ error: this.errors[id] }) };
 
   wrap<T>(call: () => Promise<T>, then?: (value: T) => unknown): Promise<Result<unknown>> {
@@ -112,7 +115,9 @@ class AdapterBinder {
       errorRegistry: this.errorRegistry,
       queryRaw: this.method(adapter, 'queryRaw'),
       executeRaw: this.method(adapter, 'executeRaw'),
-      executeScript: this.method(adapter, 'executeScript'),
+      // adapter-pg 7 splits scripts at every ";", even inside comments and strings. One simple-protocol
+      // query runs the whole script instead, and Postgres makes it atomic as an implicit transaction.
+      executeScript: (script: string) => this.wrap(async () => void (await (adapter as { underlyingDriver(): pg.Pool }).underlyingDriver().query(script))),
       dispose: this.method(adapter, 'dispose'),
       startTransaction: this.method(adapter, 'startTransaction', (tx) => this.transaction(tx as object)),
       getConnectionInfo: () => ({ ok: true, value: a.getConnectionInfo() }),
@@ -151,7 +156,7 @@ interface Disposable {
   dispose(): Promise<void>;
 }
 
-/** A driver adapter factory the engine can use, including a throwaway shadow database for diffs. */
+/** Creates a driver adapter factory for the engine, including a throwaway shadow database for diffs. */
 function adapterFactory(url: string, binder: AdapterBinder, opened: Disposable[]): object {
   const config = connectionConfig(url);
   const connect = async (poolConfig: pg.PoolConfig): Promise<Disposable> => {
@@ -187,6 +192,8 @@ function adapterFactory(url: string, binder: AdapterBinder, opened: Disposable[]
 
 export interface RunningSchemaEngine {
   engine: SchemaEngine;
+  /** Errors thrown by the database driver, which the engine reports only as "External error id#N". */
+  driverErrors: readonly unknown[];
   /** Frees the engine and closes every connection it opened, releasing its migration advisory lock. */
   stop(): Promise<void>;
 }
@@ -199,6 +206,7 @@ export async function startSchemaEngine(url: string, schema: string, onLog?: (li
   const engine = await engineGlue.SchemaEngine.new({ datamodels: [['schema.prisma', schema]] }, (line: string) => onLog?.(line), adapterFactory(url, binder, opened));
   return {
     engine,
+    driverErrors: binder.errors,
     async stop() {
       engine.free();
       // The engine may already have disposed some; disposing the pool twice is harmless except for the shadow database, guarded above.

@@ -1,7 +1,7 @@
 /**
- * Where Postgres and Redis are: DATABASE_URL and REDIS_URL when both are set; otherwise services
- * this machine runs embedded (started here, or by an `npm start` or demo whose services.json is
- * still current).
+ * Location of Postgres and Redis: DATABASE_URL and REDIS_URL when both are set. Otherwise the
+ * services run embedded on this machine, started here or by an `npm start` or demo whose
+ * services.json is still current.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ export interface Connections {
   redisUrl: string;
   /** Set when this process started the services; stop them on exit. */
   embedded: EmbeddedServices | null;
-  /** How the URLs were found, for the start-up log line. */
+  /** Origin of the URLs, for the start-up log line. */
   source: 'environment' | 'embedded (started)' | 'embedded (running)';
 }
 
@@ -39,7 +39,7 @@ export function runningEmbeddedServices(dataDir: string): { databaseUrl: string;
   return isAlive(recorded.pid) ? recorded : null;
 }
 
-/** One sentence for people on where the services are. */
+/** Describes in one sentence for people where the services are. */
 export function describeConnections(connections: Connections, dataDir: string): string {
   if (connections.source === 'environment') return 'Using Postgres and Redis from DATABASE_URL and REDIS_URL.';
   if (connections.source === 'embedded (running)') return `DATABASE_URL and REDIS_URL are not set: using the embedded Postgres and Redis already running under ${dataDir}.`;

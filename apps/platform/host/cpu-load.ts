@@ -1,6 +1,6 @@
 /**
- * How busy the host was with other work while a job was timed: host CPU time from /proc/stat
- * minus this process's own CPU time, averaged over the wall time, in cores. onnxruntime's threads
+ * Load of other work on the host while a job was timed: host CPU time from /proc/stat minus this
+ * process's own CPU time, averaged over the wall time, in cores. onnxruntime's threads
  * belong to this process, so its own parallelism does not count as other work.
  */
 import { readFileSync } from 'node:fs';

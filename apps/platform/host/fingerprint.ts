@@ -1,5 +1,5 @@
 /**
- * What a result was measured on: the host's CPU, its SIMD features and the software versions.
+ * Fingerprint of the host a result was measured on: its CPU, SIMD features and software versions.
  * Speedups compare results of the same fingerprint only, so two hosts never mix.
  */
 import { createHash } from 'node:crypto';
@@ -23,7 +23,7 @@ export interface HostFingerprint {
   hostname: string;
   cpuModel: string;
   logicalCores: number;
-  /** Distinct (physical id, core id) pairs in /proc/cpuinfo; null where the file does not say. */
+  /** Distinct (physical id, core id) pairs in /proc/cpuinfo; null where the file lacks them. */
   physicalCores: number | null;
   simdFlags: string[];
   platform: string;
@@ -90,7 +90,7 @@ export function readHostFingerprint(): HostFingerprint {
   };
 }
 
-/** Stable hash of every field; any change (a new onnxruntime, another CPU) makes a new host. */
+/** Hashes every field, so any change (a new onnxruntime, another CPU) makes a new host. */
 export function fingerprintHash(fingerprint: HostFingerprint): string {
   return createHash('sha256').update(canonicalJson(fingerprint)).digest('hex').slice(0, 32);
 }

@@ -1,7 +1,7 @@
 /**
  * Peak resident memory of this process during a job. Linux resets the VmHWM high-water mark when
- * "5" is written to /proc/self/clear_refs; a sampler of process.memoryUsage.rss() covers systems
- * without it and peaks between samples are caught by VmHWM where it exists.
+ * "5" is written to /proc/self/clear_refs, and VmHWM catches peaks between samples. A sampler of
+ * process.memoryUsage.rss() covers systems without it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 

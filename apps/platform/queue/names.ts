@@ -1,7 +1,7 @@
 /**
- * Queue names and the data each job carries. Job data holds ids and hashes only: workers read the
- * variant spec and the image bytes from Postgres, so Redis stays small and a replayed job reads
- * the same rows.
+ * Queue names and the data each job carries. Job data contains ids and hashes only, because
+ * workers read the variant spec and the image bytes from Postgres. Redis stays small, and a
+ * replayed job reads the same rows.
  */
 
 export const QUEUE_NAMES = Object.freeze({

@@ -16,7 +16,7 @@ export function connectionOptions(url: string): RedisConnectionOptions {
   return { url, maxRetriesPerRequest: null, enableReadyCheck: true };
 }
 
-/** A plain client for our own keys (locks, checks); it fails commands fast instead of queueing them forever. */
+/** Opens a plain client for our own keys (locks, checks) that fails commands fast instead of queueing them forever. */
 export function openRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
 }

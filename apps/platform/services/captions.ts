@@ -29,7 +29,7 @@ export async function createCaptionJob(ctx: ServiceContext, request: CaptionRequ
   return { jobId };
 }
 
-/** A job with its result once there is one; throws HttpError 404 for an unknown id. */
+/** Returns a job with its result once there is one; throws HttpError 404 for an unknown id. */
 export async function jobDetails(ctx: ServiceContext, jobId: string) {
   const job = await ctx.prisma.job.findUnique({
     where: { id: jobId },

@@ -1,4 +1,4 @@
-/** What every service function needs: the database, the queues and the configuration. */
+/** Dependencies of every service function: the database, the queues and the configuration. */
 import type { PlatformConfig } from '../config/config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Queues } from '../queue/queues.js';

@@ -35,8 +35,8 @@ export function gridSize(grid: GridRequest): number {
 }
 
 /**
- * Expands the grid into validated variants; throws HttpError 400 naming the grid entry that is not
- * a valid variant, and 422 when the grid expands past `maxVariants`.
+ * Expands the grid into validated variants. Throws HttpError 400 naming the grid entry that is not
+ * a valid variant, or 422 when the grid expands past `maxVariants`.
  */
 export function expandGrid(grid: GridRequest, maxVariants: number): Variant[] {
   const size = gridSize(grid);

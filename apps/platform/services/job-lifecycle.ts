@@ -1,6 +1,6 @@
 /**
- * The worker's side of a job row: claim it, record its result exactly once, or record why it
- * failed; and close the sweep when no job of it is left to run.
+ * The worker's side of a job row: claim it, then record its result exactly once or why it failed.
+ * The sweep is closed when none of its jobs is left to run.
  */
 import type { Prisma, PrismaClient } from '../db/client.js';
 
@@ -12,33 +12,40 @@ const OPEN_STATUSES = ['queued', 'running'];
 /**
  * Marks the job running on `hostId` and returns it, or null when it must not run: cancelled,
  * failed, or already completed by an earlier attempt whose acknowledgement Redis lost.
+ * One statement claims the row, so the common case costs two round trips (claim, then read).
  */
 export async function claimJob(prisma: PrismaClient, jobId: string, hostId: string): Promise<ClaimedJob | null> {
-  const existing = await prisma.result.findUnique({ where: { jobId }, select: { id: true } });
-  if (existing) {
-    await prisma.job.updateMany({ where: { id: jobId, status: { in: OPEN_STATUSES } }, data: { status: 'completed', finishedAt: new Date() } });
+  const claimed = await prisma.$queryRaw<Array<{ sweep_id: string | null }>>`
+    UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = now(), host_id = ${hostId}::uuid
+    WHERE id = ${jobId}::uuid AND status IN ('queued', 'running')
+      AND NOT EXISTS (SELECT 1 FROM results WHERE job_id = ${jobId}::uuid)
+    RETURNING sweep_id`;
+  if (claimed.length === 0) {
+    // A result without a completed row: the earlier attempt's status update was lost.
+    await prisma.$executeRaw`
+      UPDATE jobs SET status = 'completed', finished_at = now()
+      WHERE id = ${jobId}::uuid AND status IN ('queued', 'running') AND EXISTS (SELECT 1 FROM results WHERE job_id = ${jobId}::uuid)`;
     return null;
   }
-  const { count } = await prisma.job.updateMany({
-    where: { id: jobId, status: { in: OPEN_STATUSES } },
-    data: { status: 'running', attempts: { increment: 1 }, startedAt: new Date(), hostId },
-  });
-  if (count === 0) return null;
-  const job = await prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { variant: true, model: true, sweep: { include: { baseline: true } } } });
-  if (job.sweepId) await prisma.sweep.updateMany({ where: { id: job.sweepId, status: 'queued' }, data: { status: 'running' } });
+  const sweepId = claimed[0].sweep_id;
+  const [job] = await Promise.all([
+    prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { variant: true, model: true, sweep: { include: { baseline: true } } } }),
+    sweepId ? prisma.sweep.updateMany({ where: { id: sweepId, status: 'queued' }, data: { status: 'running' } }) : null,
+  ]);
   return job;
 }
 
 /**
- * Writes the result and marks the job completed in one transaction. A second write for the same
- * job (a retried or duplicated job) inserts nothing; returns whether this call inserted the row.
+ * Writes the result, marks the job completed and closes the sweep if this was its last open job,
+ * in one transaction. A second write for the same job (a retried or duplicated job) inserts
+ * nothing; returns whether this call inserted the row.
  */
 export async function completeJob(prisma: PrismaClient, result: Prisma.ResultCreateManyInput): Promise<boolean> {
   const [inserted] = await prisma.$transaction([
     prisma.result.createMany({ data: [result], skipDuplicates: true }),
     prisma.job.update({ where: { id: result.jobId }, data: { status: 'completed', finishedAt: new Date(), lastError: null } }),
+    ...(result.sweepId ? [finalizeSweepQuery(prisma, result.sweepId)] : []),
   ]);
-  if (result.sweepId) await finalizeSweep(prisma, result.sweepId);
   return inserted.count === 1;
 }
 
@@ -52,11 +59,14 @@ export async function recordFailure(prisma: PrismaClient, jobId: string, message
   if (final && job?.sweepId) await finalizeSweep(prisma, job.sweepId);
 }
 
-/** Marks the sweep completed once none of its jobs is queued or running; a no-op otherwise. */
-export async function finalizeSweep(prisma: PrismaClient, sweepId: string): Promise<boolean> {
-  const count = await prisma.$executeRaw`
+function finalizeSweepQuery(prisma: PrismaClient, sweepId: string) {
+  return prisma.$executeRaw`
     UPDATE sweeps SET status = 'completed', finished_at = now()
     WHERE id = ${sweepId}::uuid AND status IN ('queued', 'running')
       AND NOT EXISTS (SELECT 1 FROM jobs WHERE sweep_id = ${sweepId}::uuid AND status IN ('queued', 'running'))`;
-  return count === 1;
+}
+
+/** Marks the sweep completed once none of its jobs is queued or running; a no-op otherwise. */
+export async function finalizeSweep(prisma: PrismaClient, sweepId: string): Promise<boolean> {
+  return (await finalizeSweepQuery(prisma, sweepId)) === 1;
 }

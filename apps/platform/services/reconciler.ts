@@ -1,8 +1,8 @@
 /**
  * Postgres is the source of truth for what a sweep must still do; Redis is transport. The
  * reconciler re-enqueues every open job (queued or running, no result) that the queue no longer
- * holds, e.g. after Redis lost its data, and records as failed the jobs BullMQ gave up on while
- * Postgres could not be told.
+ * holds, e.g. after Redis lost its data. It also records as failed the jobs that BullMQ gave up on
+ * while Postgres was unreachable.
  */
 import type { Job as QueueJob } from 'bullmq';
 

@@ -1,6 +1,6 @@
 /**
- * Planning, reading and cancelling sweeps. Postgres holds the plan (one job row per variant and
- * image); the queue only carries it to workers, and the reconciler re-enqueues what Redis lost.
+ * Planning, reading and cancelling sweeps. Postgres stores the plan, one job row per variant and
+ * image. The queue only carries it to workers, and the reconciler re-enqueues what Redis lost.
  */
 import { randomUUID } from 'node:crypto';
 
