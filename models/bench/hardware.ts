@@ -11,8 +11,12 @@ import { GraphSession, OrtTensor, onnxruntimeVersion, type Feeds } from '../engi
 import { buildDynamicQuantizeGemm, buildFp32Gemm, buildMatMulInteger, buildMatVec } from './hardware-graphs.js';
 
 export interface HardwareOptions {
-  /** Rows, columns and inner dimension of the square GEMMs. Default 2048 (17.2 GFLOP per run). */
-  gemmSize: number;
+  /**
+   * Sizes (M = N = K) of the square GEMMs; each kernel's peak is the best over them. Default 1024 and
+   * 2048, because on a 2-core AMD EPYC (Zen 4) onnxruntime 1.31.1's fp32 MatMul reached 94 GFLOP/s at 1024
+   * and 67 at 2048 on one thread.
+   */
+  gemmSizes: readonly number[];
   /**
    * Bytes of the fp32 weight that the bandwidth tests stream. Default 1 GiB: 30 times a 32 MiB L3
    * cache, so nearly every byte comes from memory.
@@ -26,7 +30,7 @@ export interface HardwareOptions {
   onProgress?: (step: string) => void;
 }
 
-export const DEFAULT_HARDWARE_OPTIONS: Readonly<HardwareOptions> = Object.freeze({ gemmSize: 2048, bandwidthBytes: 1024 ** 3, repetitions: 5 });
+export const DEFAULT_HARDWARE_OPTIONS: Readonly<HardwareOptions> = Object.freeze({ gemmSizes: Object.freeze([1024, 2048]), bandwidthBytes: 1024 ** 3, repetitions: 5 });
 
 /** One throughput measurement: `peak` from the fastest run, `median` from the median run. */
 export interface Throughput {
@@ -45,13 +49,23 @@ export interface ThreadedThroughput {
   allCores: Throughput;
 }
 
+/** The three GEMM kernels at one size. */
+export interface GemmMeasurement {
+  size: number;
+  fp32Gflops: ThreadedThroughput;
+  dynamicQuantizeMatMulGops: ThreadedThroughput;
+  matMulIntegerGops: ThreadedThroughput;
+}
+
 /** Peaks returned by `measureHardware`; workers store them beside their host fingerprint. */
 export interface HardwarePeaks {
   measuredAt: string;
   onnxruntimeVersion: string;
-  gemmSize: number;
+  gemmSizes: number[];
   bandwidthBytes: number;
   repetitions: number;
+  /** Every GEMM size as measured; the peaks below are the best of these. */
+  gemmBySize: GemmMeasurement[];
   /** fp32 MatMul, GFLOP/s (2·M·N·K per run). */
   fp32GemmGflops: ThreadedThroughput;
   /** int8 GEMMs, GOP/s (2·M·N·K multiply-adds per run, counted like FLOPs). */
@@ -70,8 +84,9 @@ export interface HardwarePeaks {
 }
 
 function checkOptions(options: HardwareOptions): void {
-  if (!Number.isInteger(options.gemmSize) || options.gemmSize < 64 || options.gemmSize > 16384) {
-    throw new RangeError(`gemmSize must be an integer in [64, 16384], got ${options.gemmSize}`);
+  if (options.gemmSizes.length === 0) throw new RangeError('gemmSizes must list at least one size, e.g. [1024, 2048]');
+  for (const size of options.gemmSizes) {
+    if (!Number.isInteger(size) || size < 64 || size > 16384) throw new RangeError(`gemmSizes must contain integers in [64, 16384], got ${size}`);
   }
   if (!Number.isInteger(options.bandwidthBytes) || options.bandwidthBytes < 64 * 1024 ** 2 || options.bandwidthBytes > 8 * 1024 ** 3) {
     throw new RangeError(`bandwidthBytes must be an integer from 64 MiB to 8 GiB, got ${options.bandwidthBytes}`);
@@ -118,6 +133,25 @@ async function timeBothThreadings(path: string, feeds: Feeds, work: number, repe
   return { singleThread, allCores };
 }
 
+/** Picks, per threading, the measurement with the highest peak. */
+function best(measured: ThreadedThroughput[]): ThreadedThroughput {
+  const highest = (pick: (entry: ThreadedThroughput) => Throughput) => measured.map(pick).reduce((a, b) => (b.peak > a.peak ? b : a));
+  return { singleThread: highest((entry) => entry.singleThread), allCores: highest((entry) => entry.allCores) };
+}
+
+async function measureGemms(dir: string, size: number, repetitions: number, progress: (step: string) => void): Promise<GemmMeasurement> {
+  const work = 2 * size * size * size;
+  const floats = new OrtTensor('float32', new Float32Array(size * size).map((_, i) => ((i % 251) - 125) / 125), [size, size]);
+  const bytes = new OrtTensor('uint8', new Uint8Array(size * size).map((_, i) => i % 251), [size, size]);
+  progress(`fp32 MatMul ${size}×${size}×${size}`);
+  const fp32Gflops = await timeBothThreadings(buildFp32Gemm(dir, size, size, size), { a: floats }, work, repetitions);
+  progress(`int8 DynamicQuantizeMatMul ${size}×${size}×${size}`);
+  const dynamicQuantizeMatMulGops = await timeBothThreadings(buildDynamicQuantizeGemm(dir, size, size, size), { a: floats }, work, repetitions);
+  progress(`int8 MatMulInteger ${size}×${size}×${size}`);
+  const matMulIntegerGops = await timeBothThreadings(buildMatMulInteger(dir, size, size, size), { a: bytes }, work, repetitions);
+  return { size, fp32Gflops, dynamicQuantizeMatMulGops, matMulIntegerGops };
+}
+
 function typedArrayCopy(bytes: number, repetitions: number): Promise<Throughput> {
   const source = new Float64Array(bytes / 8);
   const target = new Float64Array(bytes / 8);
@@ -125,26 +159,18 @@ function typedArrayCopy(bytes: number, repetitions: number): Promise<Throughput>
   return timeRuns(repetitions, () => target.set(source)).then((times) => throughput(times, 2 * bytes, 1e9));
 }
 
-/** Measures the host's GEMM peaks and memory bandwidth; takes about a minute with the defaults. */
+/** Measures the host's GEMM peaks and memory bandwidth; takes about a minute with the defaults on 2 cores. */
 export async function measureHardware(options: Partial<HardwareOptions> = {}): Promise<HardwarePeaks> {
   const settings: HardwareOptions = { ...DEFAULT_HARDWARE_OPTIONS, ...options };
   checkOptions(settings);
-  const { gemmSize: size, repetitions } = settings;
+  const { repetitions } = settings;
   const progress = settings.onProgress ?? (() => undefined);
   const dir = settings.workDir ?? mkdtempSync(join(tmpdir(), 'blipbench-hardware-'));
   const ownsDir = settings.workDir === undefined;
-  const gemmWork = 2 * size * size * size;
 
   try {
-    const floats = new OrtTensor('float32', new Float32Array(size * size).map((_, i) => ((i % 251) - 125) / 125), [size, size]);
-    const bytes = new OrtTensor('uint8', new Uint8Array(size * size).map((_, i) => i % 251), [size, size]);
-
-    progress(`fp32 MatMul ${size}×${size}×${size}`);
-    const fp32 = await timeBothThreadings(buildFp32Gemm(dir, size, size, size), { a: floats }, gemmWork, repetitions);
-    progress(`int8 DynamicQuantizeMatMul ${size}×${size}×${size}`);
-    const dynamic = await timeBothThreadings(buildDynamicQuantizeGemm(dir, size, size, size), { a: floats }, gemmWork, repetitions);
-    progress(`int8 MatMulInteger ${size}×${size}×${size}`);
-    const integer = await timeBothThreadings(buildMatMulInteger(dir, size, size, size), { a: bytes }, gemmWork, repetitions);
+    const gemmBySize: GemmMeasurement[] = [];
+    for (const size of settings.gemmSizes) gemmBySize.push(await measureGemms(dir, size, repetitions, progress));
 
     // A wide [K, N] weight with K = 8192 rows: N follows from the byte budget.
     const rows = 8192;
@@ -159,11 +185,15 @@ export async function measureHardware(options: Partial<HardwareOptions> = {}): P
     return {
       measuredAt: new Date().toISOString(),
       onnxruntimeVersion: onnxruntimeVersion(),
-      gemmSize: size,
+      gemmSizes: [...settings.gemmSizes],
       bandwidthBytes: weightBytes,
       repetitions,
-      fp32GemmGflops: fp32,
-      int8GemmGops: { dynamicQuantizeMatMul: dynamic, matMulInteger: integer },
+      gemmBySize,
+      fp32GemmGflops: best(gemmBySize.map((entry) => entry.fp32Gflops)),
+      int8GemmGops: {
+        dynamicQuantizeMatMul: best(gemmBySize.map((entry) => entry.dynamicQuantizeMatMulGops)),
+        matMulInteger: best(gemmBySize.map((entry) => entry.matMulIntegerGops)),
+      },
       bandwidthGBps: { matVecRead: matVec, typedArrayCopy: copy },
     };
   } finally {

@@ -88,6 +88,41 @@ export function loadAverage(): [number, number, number] {
   return [one, five, fifteen];
 }
 
+/** One line of a benchmark's run log: the run, its end-to-end time and the load while it ran. */
+export interface RunLogEntry {
+  subject: string;
+  run: number;
+  warmup: boolean;
+  totalMs: number;
+  /** The 1-minute load average right after the run. */
+  load1: number;
+}
+
+export function parseLoad(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--max-load expects a positive number, got "${value}"`);
+  return n;
+}
+
+/**
+ * Waits until the 1-minute load average is at most `maxLoad`, checking every 10 s. After
+ * `timeoutMinutes` it goes on anyway and logs that the host was still busy, so a benchmark never hangs.
+ */
+export async function waitForLoad(maxLoad: number | undefined, log: (line: string) => void, timeoutMinutes = 30): Promise<void> {
+  if (maxLoad === undefined) return;
+  const deadline = Date.now() + timeoutMinutes * 60_000;
+  for (;;) {
+    const load = os.loadavg()[0];
+    if (load <= maxLoad) return;
+    if (Date.now() >= deadline) {
+      log(`the 1-minute load average is still ${load.toFixed(2)} after ${timeoutMinutes} minutes, above --max-load ${maxLoad}; measuring anyway`);
+      return;
+    }
+    log(`waiting for the 1-minute load average (${load.toFixed(2)}) to fall to ${maxLoad}`);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+}
+
 /** Writes a result as bench-results/<name>-<UTC date and time>.json; returns the path. */
 export function writeResult(name: string, result: unknown, out?: string): string {
   const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');

@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { readHostFingerprint } from '../../apps/platform/host/fingerprint.js';
 import { efficiency, runAlternating, visionEncoderFlops, type BenchSubject, type Efficiency } from '../../models/bench/index.js';
 import { loadCaptioner, onnxruntimeVersion, type Captioner, type StageTimingsMs, type VariantInput } from '../../models/index.js';
-import { checkImage, defaultImage, loadAverage, loadPeaks, parseNonNegativeInteger, parsePositiveInteger, resolveModelDir, writeResult } from './bench-setup.js';
+import { checkImage, defaultImage, loadAverage, loadPeaks, parseLoad, parseNonNegativeInteger, parsePositiveInteger, resolveModelDir, waitForLoad, writeResult, type RunLogEntry } from './bench-setup.js';
 import { formatEfficiency, formatMedians, formatSpeedups, formatTargets, oursOverTorch, peerTargets, tokenAgreement, type PairResult, type SideResult } from './peer-report.js';
 import { stageMedians, summarizeStages } from './stage-summary.js';
 import { peerPython, TorchPeer, type TorchPipeline } from './torch-peer.js';
@@ -26,6 +26,7 @@ interface PeerFlags {
   warmup: number;
   newTokens: number;
   peaks?: string;
+  maxLoad?: number;
   out?: string;
 }
 
@@ -87,8 +88,10 @@ async function main(flags: PeerFlags): Promise<void> {
     }
 
     const peaks = await loadPeaks(flags.peaks, log);
+    await waitForLoad(flags.maxLoad, log);
     const loadBefore = loadAverage();
     log(`load average before the timed runs: ${loadBefore.map((value) => value.toFixed(2)).join(', ')}`);
+    const runLog: RunLogEntry[] = [];
     const subjects: BenchSubject<TimedCaption>[] = PAIRS.flatMap((pair, index) => [
       { name: `ours ${pair.label}`, run: () => captioners[index].caption(image, { forceNewTokens: flags.newTokens }) },
       { name: `torch ${pair.label}`, run: () => peer.run(pair.torch, image, flags.newTokens) },
@@ -96,7 +99,11 @@ async function main(flags: PeerFlags): Promise<void> {
     const results = await runAlternating(subjects, {
       runs: flags.runs,
       warmupRuns: flags.warmup,
-      onRun: (event) => log(`${event.warmup ? 'warm-up' : 'run'} ${event.run + 1} ${event.subject}: ${event.result.timingsMs.total.toFixed(0)} ms`),
+      onRun: (event) => {
+        const entry = { subject: event.subject, run: event.run, warmup: event.warmup, totalMs: event.result.timingsMs.total, load1: loadAverage()[0] };
+        runLog.push(entry);
+        log(`${event.warmup ? 'warm-up' : 'run'} ${event.run + 1} ${event.subject}: ${entry.totalMs.toFixed(0)} ms (load ${entry.load1.toFixed(2)})`);
+      },
     });
     const loadAfter = loadAverage();
 
@@ -144,6 +151,7 @@ async function main(flags: PeerFlags): Promise<void> {
         command: process.argv.slice(2),
         host,
         load: { before: loadBefore, after: loadAfter },
+        runLog,
         settings: { modelDir, image, runs: flags.runs, warmupRuns: flags.warmup, newTokens: flags.newTokens, pruneAmount: PRUNE_AMOUNT },
         torch: { ...peer.ready, ...loaded, splitMatchesGenerate: splitChecks },
         ours: {
@@ -172,6 +180,7 @@ const program = new Command('bench:peer')
   .option('--warmup <n>', 'untimed runs of each pipeline before the timed ones', parseNonNegativeInteger('--warmup'), 1)
   .option('--new-tokens <n>', 'tokens every caption decodes on both sides', parsePositiveInteger('--new-tokens'), 20)
   .option('--peaks <file>', 'host peaks from `blipbench bench hardware --json` (measured now when omitted)')
+  .option('--max-load <n>', 'before the timed runs, wait (up to 30 minutes) until the 1-minute load average is at most n', parseLoad)
   .option('--out <file>', 'where to write the JSON result (default bench-results/peer-<date>.json)')
   .action(main);
 

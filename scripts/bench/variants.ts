@@ -10,7 +10,7 @@ import { readHostFingerprint } from '../../apps/platform/host/fingerprint.js';
 import { safeRatio } from '../../apps/platform/stats/summary.js';
 import { efficiency, runAlternating, type BenchSubject, type Efficiency } from '../../models/bench/index.js';
 import { accuracyAgainstBaseline, loadCaptioner, onnxruntimeVersion, type AccuracyAgainstBaseline, type Captioner, type StageTimingsMs, type VariantInput } from '../../models/index.js';
-import { checkImage, defaultImage, loadAverage, loadPeaks, parseNonNegativeInteger, parsePositiveInteger, resolveModelDir, writeResult } from './bench-setup.js';
+import { checkImage, defaultImage, loadAverage, loadPeaks, parseLoad, parseNonNegativeInteger, parsePositiveInteger, resolveModelDir, waitForLoad, writeResult, type RunLogEntry } from './bench-setup.js';
 import { stageMedians, summarizeStages, type StageSummary } from './stage-summary.js';
 import { formatMs, formatPercent, formatRatio, formatTable } from './text-table.js';
 
@@ -41,6 +41,7 @@ interface VariantsFlags {
   newTokens: number;
   only?: string[];
   peaks?: string;
+  maxLoad?: number;
   out?: string;
 }
 
@@ -99,9 +100,11 @@ async function main(flags: VariantsFlags): Promise<void> {
       captioners.push(await loadCaptioner({ modelDir, variant: { name: label, ...BENCH_VARIANTS[label] } }));
     }
     const peaks = await loadPeaks(flags.peaks, log);
+    await waitForLoad(flags.maxLoad, log);
 
     const loadBefore = loadAverage();
     log(`load average before the timed runs: ${loadBefore.map((value) => value.toFixed(2)).join(', ')}`);
+    const runLog: RunLogEntry[] = [];
     const subjects: BenchSubject<StageTimingsMs>[] = labels.map((label, index) => ({
       name: label,
       run: async () => (await captioners[index].caption(image, { forceNewTokens: flags.newTokens })).timingsMs,
@@ -109,7 +112,11 @@ async function main(flags: VariantsFlags): Promise<void> {
     const results = await runAlternating(subjects, {
       runs: flags.runs,
       warmupRuns: flags.warmup,
-      onRun: (event) => log(`${event.warmup ? 'warm-up' : 'run'} ${event.run + 1} ${event.subject}: ${event.result.total.toFixed(0)} ms`),
+      onRun: (event) => {
+        const entry = { subject: event.subject, run: event.run, warmup: event.warmup, totalMs: event.result.total, load1: loadAverage()[0] };
+        runLog.push(entry);
+        log(`${event.warmup ? 'warm-up' : 'run'} ${event.run + 1} ${event.subject}: ${entry.totalMs.toFixed(0)} ms (load ${entry.load1.toFixed(2)})`);
+      },
     });
     const loadAfter = loadAverage();
 
@@ -151,6 +158,7 @@ async function main(flags: VariantsFlags): Promise<void> {
         command: process.argv.slice(2),
         host,
         load: { before: loadBefore, after: loadAfter },
+        runLog,
         settings: { modelDir, image, runs: flags.runs, warmupRuns: flags.warmup, newTokens: flags.newTokens },
         onnxruntimeVersion: onnxruntimeVersion(),
         peaks,
@@ -187,6 +195,7 @@ const program = new Command('bench:variants')
   .option('--new-tokens <n>', 'tokens every timed caption decodes', parsePositiveInteger('--new-tokens'), 20)
   .option('--only <label>', `measure only this variant besides the baseline (repeatable): ${Object.keys(BENCH_VARIANTS).slice(1).join(', ')}`, collect)
   .option('--peaks <file>', 'host peaks from `blipbench bench hardware --json` (measured now when omitted)')
+  .option('--max-load <n>', 'before the timed runs, wait (up to 30 minutes) until the 1-minute load average is at most n', parseLoad)
   .option('--out <file>', 'where to write the JSON result (default bench-results/variants-<date>.json)')
   .action(main);
 

@@ -10,7 +10,7 @@ import { readHostFingerprint, type HostFingerprint } from '../../platform/host/f
 
 interface HardwareFlags {
   json: boolean;
-  gemmSize: number;
+  gemmSizes: number[];
   bandwidthMib: number;
   repetitions: number;
 }
@@ -23,6 +23,14 @@ function parseBounded(name: string, min: number, max: number) {
   };
 }
 
+function parseSizes(value: string): number[] {
+  const sizes = value.split(',').map((part) => Number(part.trim()));
+  if (sizes.some((size) => !Number.isInteger(size) || size < 64 || size > 16384)) {
+    throw new InvalidArgumentError(`--gemm-sizes expects comma-separated integers in [64, 16384], got "${value}"`);
+  }
+  return sizes;
+}
+
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
 function threadedLine(label: string, unit: string, measured: ThreadedThroughput): string {
@@ -32,12 +40,12 @@ function threadedLine(label: string, unit: string, measured: ThreadedThroughput)
 
 /** Renders the peaks with the host they were measured on, as `bench hardware` prints them. */
 export function formatHardware(host: HostFingerprint, peaks: HardwarePeaks): string {
-  const size = peaks.gemmSize;
+  const bySize = peaks.gemmBySize.map((entry) => `${entry.size}: ${fixed(entry.fp32Gflops.singleThread.peak)} / ${fixed(entry.fp32Gflops.allCores.peak)}`);
   return [
     `host: ${host.cpuModel}, ${host.logicalCores} logical cores (${host.physicalCores ?? 'unknown'} physical), ${(host.totalMemoryBytes / 1024 ** 3).toFixed(1)} GiB`,
     `SIMD: ${host.simdFlags.join(' ') || 'unknown'}`,
     `onnxruntime ${peaks.onnxruntimeVersion}, Node ${host.nodeVersion}, measured ${peaks.measuredAt}, best of ${peaks.repetitions} runs`,
-    `GEMM ${size}×${size}×${size}:`,
+    `GEMM, best of sizes ${peaks.gemmSizes.join(', ')} (fp32 GFLOP/s at 1 thread / default threads per size: ${bySize.join(', ')}):`,
     threadedLine('fp32 MatMul', 'GFLOP/s', peaks.fp32GemmGflops),
     threadedLine('int8 DynamicQuantizeMatMul', 'GOP/s', peaks.int8GemmGops.dynamicQuantizeMatMul),
     threadedLine('int8 MatMulInteger', 'GOP/s', peaks.int8GemmGops.matMulInteger),
@@ -54,12 +62,12 @@ export function registerBenchCommands(program: Command): void {
     .command('hardware')
     .description('Measure the fp32 and int8 GEMM peaks and the memory bandwidth with onnxruntime (about a minute)')
     .option('--json', 'print {host, peaks} as one JSON object', false)
-    .option('--gemm-size <n>', 'M = N = K of the GEMMs', parseBounded('--gemm-size', 64, 16384), 2048)
+    .option('--gemm-sizes <list>', 'M = N = K of the square GEMMs, comma-separated; the peak is the best size', parseSizes, [1024, 2048])
     .option('--bandwidth-mib <n>', 'MiB streamed by the bandwidth tests; far above the L3 cache', parseBounded('--bandwidth-mib', 64, 8192), 1024)
     .option('--repetitions <n>', 'timed runs of each test after one warm-up run; the fastest gives the peak', parseBounded('--repetitions', 1, 1000), 5)
     .action(async (flags: HardwareFlags) => {
       const peaks = await measureHardware({
-        gemmSize: flags.gemmSize,
+        gemmSizes: flags.gemmSizes,
         bandwidthBytes: flags.bandwidthMib * 1024 ** 2,
         repetitions: flags.repetitions,
         onProgress: (step) => process.stderr.write(`measuring ${step}\n`),
