@@ -84,7 +84,7 @@ async function drain(ctx: ServiceContext, model: string, imageIds: string[]): Pr
 
 async function main(): Promise<void> {
   const base = loadConfig();
-  if (!base.databaseUrl || !base.redisUrl) throw new Error('set DATABASE_URL and REDIS_URL (the benchmark creates its own database on that server)');
+  if (!base.databaseUrl || !base.redisUrl) throw new Error('DATABASE_URL or REDIS_URL is not set; set both (the benchmark creates and drops its own database on that server)');
   const database = `blipbench_bench_${process.pid}`;
   const adminUrl = new URL(base.databaseUrl);
   adminUrl.pathname = '/postgres';

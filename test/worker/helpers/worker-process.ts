@@ -40,7 +40,8 @@ export async function spawnWorker(env: NodeJS.ProcessEnv, args: string[] = ['--t
       const found = lines.find((line) => typeof line.msg === 'string' && message.test(line.msg));
       if (found) return found;
       if (child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`worker log has no line matching ${message} (exit ${child.exitCode}); stderr: ${stderr.slice(-2000)}; messages: ${lines.map((line) => (line.msg === "job failed" ? JSON.stringify(line).slice(0, 3000) : String(line.msg))).join(" / ").slice(-5000)}`);
+        const messages = lines.map((line) => `${String(line.msg)}${line.err ? ` (${String((line.err as { message?: unknown }).message)})` : ''}`);
+        throw new Error(`worker log has no line matching ${message} (exit ${child.exitCode}); stderr: ${stderr.slice(-2000)}; log: ${messages.join(' / ').slice(-4000)}`);
       }
       await sleep(50);
     }
