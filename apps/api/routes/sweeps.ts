@@ -40,7 +40,7 @@ export function sweepsRouter({ ctx, logger, metrics }: ApiDeps): Router {
   router.delete('/sweeps/:id', async (request, response) => {
     const { id } = validate(uuidParam, request.params, 'params');
     const result = await cancelSweep(ctx, id);
-    logger.info({ sweepId: id, cancelled: result.cancelled }, 'sweep cancelled');
+    logger.info({ sweepId: id, ...result }, 'sweep cancelled');
     response.json({ sweepId: id, ...result });
   });
 

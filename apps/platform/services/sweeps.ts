@@ -157,19 +157,23 @@ export async function sweepProgress(ctx: ServiceContext, sweepId: string): Promi
   return progress;
 }
 
-/** Marks every job that has not started as cancelled and removes it from the queue; running jobs finish. */
-export async function cancelSweep(ctx: ServiceContext, sweepId: string): Promise<{ cancelled: number }> {
+/**
+ * Marks every job that has not started as cancelled and removes it from the queue; running jobs
+ * finish. Returns the jobs cancelled and the queue removals that failed, which are harmless:
+ * a worker that takes such a job skips it, because its row is cancelled.
+ */
+export async function cancelSweep(ctx: ServiceContext, sweepId: string): Promise<{ cancelled: number; queueRemovalsFailed: number }> {
   const sweep = await ctx.prisma.sweep.findUnique({ where: { id: sweepId }, select: { id: true } });
   if (!sweep) throw new HttpError(404, 'unknown_sweep', `sweep "${sweepId}" does not exist`);
   const pending = await ctx.prisma.job.findMany({ where: { sweepId, status: 'queued' }, select: { id: true, kind: true } });
   const { count } = await ctx.prisma.job.updateMany({ where: { sweepId, status: 'queued' }, data: { status: 'cancelled', finishedAt: new Date(), lastError: 'cancelled by request' } });
   await ctx.prisma.sweep.updateMany({ where: { id: sweepId, status: { in: ['queued', 'running'] } }, data: { status: 'cancelled', finishedAt: new Date() } });
-  // Removal is best effort: a job that a worker has just taken stays active and the worker skips it
-  // when it finds the row cancelled.
+  let queueRemovalsFailed = 0;
   for (const job of pending) {
     const queue = job.kind === 'benchmark' ? ctx.queues.benchmark : ctx.queues.caption;
-    await queue.remove(job.id).catch(() => 0);
+    // remove() refuses a job a worker has just locked; that worker skips the cancelled row.
+    if ((await queue.remove(job.id).catch(() => 0)) !== 1) queueRemovalsFailed += 1;
   }
-  await ctx.queues.sweeps.remove(sweepId, { removeChildren: true }).catch(() => 0);
-  return { cancelled: count };
+  if ((await ctx.queues.sweeps.remove(sweepId, { removeChildren: true }).catch(() => 0)) !== 1) queueRemovalsFailed += 1;
+  return { cancelled: count, queueRemovalsFailed };
 }
