@@ -12,7 +12,7 @@ import type { Prisma, PrismaClient } from '../platform/db/client.js';
 import { describeError, isPermanentError, PermanentJobError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { WorkJobData } from '../platform/queue/names.js';
-import { claimJob, completeJob, recordFailure, type ClaimedJob } from '../platform/services/job-lifecycle.js';
+import { claimJob, completeJob, recordFailure, type ClaimedJob, type JobRowCache } from '../platform/services/job-lifecycle.js';
 import { KIND_DEFAULTS } from '../platform/services/sweeps.js';
 import type { CaptionJobOptions } from '../platform/services/captions.js';
 import type { CaptionerCache } from './captioner-cache.js';
@@ -31,6 +31,8 @@ export interface WorkerRuntime {
   captioners: CaptionerCache;
   /** Image bytes by id; images never change, so a worker reads each from Postgres once. */
   images: ImageCache;
+  /** Variant, model and sweep rows, which never change once written. */
+  rows: JobRowCache;
   /** Aborted when the process is asked to stop: running jobs hand themselves back between runs. */
   shutdown: AbortSignal;
   /** Caption jobs of this process, running now and started so far; a benchmark that overlaps one is flagged. */
@@ -121,7 +123,7 @@ export async function processWorkJob(runtime: WorkerRuntime, job: Job<WorkJobDat
     steps[name] = Math.round((now - stepStart) * 100) / 100;
     stepStart = now;
   };
-  const claimed = await withDatabase('claim', () => claimJob(runtime.prisma, data.jobId, runtime.hostId));
+  const claimed = await withDatabase('claim', () => claimJob(runtime.prisma, runtime.rows, data.jobId, runtime.hostId));
   step('claim');
   if (!claimed) {
     log.info('job skipped: its row is cancelled, failed or already has a result');

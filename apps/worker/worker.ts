@@ -15,7 +15,7 @@ import type { Logger } from '../platform/logger.js';
 import { QUEUE_NAMES, type SweepJobData, type WorkJobData } from '../platform/queue/names.js';
 import { assertNoEviction, connectionOptions, openRedis } from '../platform/queue/redis.js';
 import { heartbeat, markWorkerStopped, registerWorker, upsertHost } from '../platform/services/hosts.js';
-import { finalizeSweep } from '../platform/services/job-lifecycle.js';
+import { finalizeSweep, JobRowCache } from '../platform/services/job-lifecycle.js';
 import { scoreReferences } from '../platform/services/reference-scores.js';
 import { CaptionerCache } from './captioner-cache.js';
 import { HostSlot } from './host-slot.js';
@@ -80,6 +80,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     // Each running job uses at most two captioners (its variant and the baseline), so this never evicts one in use.
     captioners: new CaptionerCache(Math.max(8, 2 * options.concurrency + 2)),
     images: new ImageCache(prisma, 256 * 1024 * 1024),
+    rows: new JobRowCache(prisma),
     shutdown: shutdown.signal,
     captionActivity: { active: 0, started: 0 },
     holdsBenchmarkSlot: () => slot.isHeld,

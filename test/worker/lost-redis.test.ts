@@ -43,5 +43,5 @@ test('reconciler re-enqueues what Redis lost mid-sweep', async () => {
   assert.ok(perJob.every((group) => group._count._all === 1));
 
   const again = await reconcile(t.ctx);
-  assert.deepEqual(again, { checked: 0, requeued: 0, markedFailed: 0 });
+  assert.deepEqual(again, { checked: 0, requeued: 0, markedFailed: 0, sweepsClosed: 0 });
 });

@@ -9,13 +9,15 @@ import type { Job as QueueJob } from 'bullmq';
 import { enqueueJobs, enqueueSweep, queueOf } from '../queue/queues.js';
 import type { WorkJobData } from '../queue/names.js';
 import type { ServiceContext } from './context.js';
-import { recordFailure } from './job-lifecycle.js';
+import { finalizeSweep, recordFailure } from './job-lifecycle.js';
 
 export interface ReconcileReport {
   /** Open jobs examined. */
   checked: number;
   requeued: number;
   markedFailed: number;
+  /** Sweeps closed because none of their jobs was open any more. */
+  sweepsClosed: number;
 }
 
 const BATCH = 500;
@@ -26,7 +28,7 @@ async function findQueueJob(ctx: ServiceContext, data: WorkJobData): Promise<Que
 
 /** Runs one pass over every open job; safe to run concurrently with workers and with other passes. */
 export async function reconcile(ctx: ServiceContext): Promise<ReconcileReport> {
-  const report: ReconcileReport = { checked: 0, requeued: 0, markedFailed: 0 };
+  const report: ReconcileReport = { checked: 0, requeued: 0, markedFailed: 0, sweepsClosed: 0 };
   let cursor: string | undefined;
   for (;;) {
     const open = await ctx.prisma.job.findMany({
@@ -69,6 +71,8 @@ export async function reconcile(ctx: ServiceContext): Promise<ReconcileReport> {
     }
     report.requeued += await requeue(ctx, missing);
   }
+  const unfinished = await ctx.prisma.sweep.findMany({ where: { status: { in: ['queued', 'running'] }, jobs: { none: { status: { in: ['queued', 'running'] } } } }, select: { id: true } });
+  for (const sweep of unfinished) if (await finalizeSweep(ctx.prisma, sweep.id)) report.sweepsClosed += 1;
   return report;
 }
 
