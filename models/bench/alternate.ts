@@ -25,6 +25,8 @@ export interface AlternateOptions<T> {
   warmupRuns: number;
   /** Called after every run, warm-up runs included, e.g. to print progress. */
   onRun?: (event: RunEvent<T>) => void;
+  /** Awaited before every round, warm-up rounds included, e.g. to wait until the host is quiet. */
+  beforeRound?: (round: number) => Promise<void>;
 }
 
 function checkOptions(subjects: readonly { name: string }[], options: Pick<AlternateOptions<unknown>, 'runs' | 'warmupRuns'>): void {
@@ -44,6 +46,7 @@ export async function runAlternating<T>(subjects: readonly BenchSubject<T>[], op
   for (let round = 0; round < rounds; round++) {
     const warmup = round < options.warmupRuns;
     const run = warmup ? round : round - options.warmupRuns;
+    await options.beforeRound?.(round);
     for (let offset = 0; offset < subjects.length; offset++) {
       const subject = subjects[(round + offset) % subjects.length];
       const result = await subject.run();

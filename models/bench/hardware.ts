@@ -12,11 +12,12 @@ import { buildDynamicQuantizeGemm, buildFp32Gemm, buildMatMulInteger, buildMatVe
 
 export interface HardwareOptions {
   /**
-   * Sizes (M = N = K) of the square GEMMs; each kernel's peak is the best over them. Default 1024 and
-   * 2048, because on a 2-core AMD EPYC (Zen 4) onnxruntime 1.31.1's fp32 MatMul reached 94 GFLOP/s at 1024
+   * Shapes [M, K, N] of the GEMMs; each kernel's peak is the best over them. The defaults are the
+   * squares 1024 and 2048 and BLIP base's vision MLP, [577, 768, 3072]. Several shapes are needed
+   * because on a 2-core AMD EPYC (Zen 4) onnxruntime 1.31.1's fp32 MatMul reached 94 GFLOP/s at 1024
    * and 67 at 2048 on one thread.
    */
-  gemmSizes: readonly number[];
+  gemmShapes: readonly GemmShape[];
   /**
    * Bytes of the fp32 weight that the bandwidth tests stream. Default 1 GiB: 30 times a 32 MiB L3
    * cache, so nearly every byte comes from memory.
@@ -30,7 +31,14 @@ export interface HardwareOptions {
   onProgress?: (step: string) => void;
 }
 
-export const DEFAULT_HARDWARE_OPTIONS: Readonly<HardwareOptions> = Object.freeze({ gemmSizes: Object.freeze([1024, 2048]), bandwidthBytes: 1024 ** 3, repetitions: 5 });
+/** [M, K, N]: an [M, K] input times a [K, N] weight. */
+export type GemmShape = readonly [number, number, number];
+
+export const DEFAULT_HARDWARE_OPTIONS: Readonly<HardwareOptions> = Object.freeze({
+  gemmShapes: Object.freeze([Object.freeze([1024, 1024, 1024]), Object.freeze([2048, 2048, 2048]), Object.freeze([577, 768, 3072])] as GemmShape[]),
+  bandwidthBytes: 1024 ** 3,
+  repetitions: 5,
+});
 
 /** One throughput measurement: `peak` from the fastest run, `median` from the median run. */
 export interface Throughput {
@@ -49,9 +57,9 @@ export interface ThreadedThroughput {
   allCores: Throughput;
 }
 
-/** The three GEMM kernels at one size. */
+/** The three GEMM kernels at one shape. */
 export interface GemmMeasurement {
-  size: number;
+  shape: [number, number, number];
   fp32Gflops: ThreadedThroughput;
   dynamicQuantizeMatMulGops: ThreadedThroughput;
   matMulIntegerGops: ThreadedThroughput;
@@ -61,11 +69,10 @@ export interface GemmMeasurement {
 export interface HardwarePeaks {
   measuredAt: string;
   onnxruntimeVersion: string;
-  gemmSizes: number[];
   bandwidthBytes: number;
   repetitions: number;
-  /** Every GEMM size as measured; the peaks below are the best of these. */
-  gemmBySize: GemmMeasurement[];
+  /** Every GEMM shape as measured; the peaks below are the best of these. */
+  gemmByShape: GemmMeasurement[];
   /** fp32 MatMul, GFLOP/s (2·M·N·K per run). */
   fp32GemmGflops: ThreadedThroughput;
   /** int8 GEMMs, GOP/s (2·M·N·K multiply-adds per run, counted like FLOPs). */
@@ -84,9 +91,11 @@ export interface HardwarePeaks {
 }
 
 function checkOptions(options: HardwareOptions): void {
-  if (options.gemmSizes.length === 0) throw new RangeError('gemmSizes must list at least one size, e.g. [1024, 2048]');
-  for (const size of options.gemmSizes) {
-    if (!Number.isInteger(size) || size < 64 || size > 16384) throw new RangeError(`gemmSizes must contain integers in [64, 16384], got ${size}`);
+  if (options.gemmShapes.length === 0) throw new RangeError('gemmShapes must list at least one [M, K, N] shape, e.g. [[1024, 1024, 1024]]');
+  for (const shape of options.gemmShapes) {
+    if (shape.length !== 3 || shape.some((dim) => !Number.isInteger(dim) || dim < 64 || dim > 16384)) {
+      throw new RangeError(`gemmShapes must contain [M, K, N] shapes of integers in [64, 16384], got [${shape.join(', ')}]`);
+    }
   }
   if (!Number.isInteger(options.bandwidthBytes) || options.bandwidthBytes < 64 * 1024 ** 2 || options.bandwidthBytes > 8 * 1024 ** 3) {
     throw new RangeError(`bandwidthBytes must be an integer from 64 MiB to 8 GiB, got ${options.bandwidthBytes}`);
@@ -139,17 +148,19 @@ function best(measured: ThreadedThroughput[]): ThreadedThroughput {
   return { singleThread: highest((entry) => entry.singleThread), allCores: highest((entry) => entry.allCores) };
 }
 
-async function measureGemms(dir: string, size: number, repetitions: number, progress: (step: string) => void): Promise<GemmMeasurement> {
-  const work = 2 * size * size * size;
-  const floats = new OrtTensor('float32', new Float32Array(size * size).map((_, i) => ((i % 251) - 125) / 125), [size, size]);
-  const bytes = new OrtTensor('uint8', new Uint8Array(size * size).map((_, i) => i % 251), [size, size]);
-  progress(`fp32 MatMul ${size}×${size}×${size}`);
-  const fp32Gflops = await timeBothThreadings(buildFp32Gemm(dir, size, size, size), { a: floats }, work, repetitions);
-  progress(`int8 DynamicQuantizeMatMul ${size}×${size}×${size}`);
-  const dynamicQuantizeMatMulGops = await timeBothThreadings(buildDynamicQuantizeGemm(dir, size, size, size), { a: floats }, work, repetitions);
-  progress(`int8 MatMulInteger ${size}×${size}×${size}`);
-  const matMulIntegerGops = await timeBothThreadings(buildMatMulInteger(dir, size, size, size), { a: bytes }, work, repetitions);
-  return { size, fp32Gflops, dynamicQuantizeMatMulGops, matMulIntegerGops };
+async function measureGemms(dir: string, shape: GemmShape, repetitions: number, progress: (step: string) => void): Promise<GemmMeasurement> {
+  const [m, k, n] = shape;
+  const work = 2 * m * k * n;
+  const label = `${m}×${k}×${n}`;
+  const floats = new OrtTensor('float32', new Float32Array(m * k).map((_, i) => ((i % 251) - 125) / 125), [m, k]);
+  const bytes = new OrtTensor('uint8', new Uint8Array(m * k).map((_, i) => i % 251), [m, k]);
+  progress(`fp32 MatMul ${label}`);
+  const fp32Gflops = await timeBothThreadings(buildFp32Gemm(dir, m, k, n), { a: floats }, work, repetitions);
+  progress(`int8 DynamicQuantizeMatMul ${label}`);
+  const dynamicQuantizeMatMulGops = await timeBothThreadings(buildDynamicQuantizeGemm(dir, m, k, n), { a: floats }, work, repetitions);
+  progress(`int8 MatMulInteger ${label}`);
+  const matMulIntegerGops = await timeBothThreadings(buildMatMulInteger(dir, m, k, n), { a: bytes }, work, repetitions);
+  return { shape: [m, k, n], fp32Gflops, dynamicQuantizeMatMulGops, matMulIntegerGops };
 }
 
 function typedArrayCopy(bytes: number, repetitions: number): Promise<Throughput> {
@@ -169,8 +180,8 @@ export async function measureHardware(options: Partial<HardwareOptions> = {}): P
   const ownsDir = settings.workDir === undefined;
 
   try {
-    const gemmBySize: GemmMeasurement[] = [];
-    for (const size of settings.gemmSizes) gemmBySize.push(await measureGemms(dir, size, repetitions, progress));
+    const gemmByShape: GemmMeasurement[] = [];
+    for (const shape of settings.gemmShapes) gemmByShape.push(await measureGemms(dir, shape, repetitions, progress));
 
     // A wide [K, N] weight with K = 8192 rows: N follows from the byte budget.
     const rows = 8192;
@@ -185,14 +196,13 @@ export async function measureHardware(options: Partial<HardwareOptions> = {}): P
     return {
       measuredAt: new Date().toISOString(),
       onnxruntimeVersion: onnxruntimeVersion(),
-      gemmSizes: [...settings.gemmSizes],
       bandwidthBytes: weightBytes,
       repetitions,
-      gemmBySize,
-      fp32GemmGflops: best(gemmBySize.map((entry) => entry.fp32Gflops)),
+      gemmByShape,
+      fp32GemmGflops: best(gemmByShape.map((entry) => entry.fp32Gflops)),
       int8GemmGops: {
-        dynamicQuantizeMatMul: best(gemmBySize.map((entry) => entry.dynamicQuantizeMatMulGops)),
-        matMulInteger: best(gemmBySize.map((entry) => entry.matMulIntegerGops)),
+        dynamicQuantizeMatMul: best(gemmByShape.map((entry) => entry.dynamicQuantizeMatMulGops)),
+        matMulInteger: best(gemmByShape.map((entry) => entry.matMulIntegerGops)),
       },
       bandwidthGBps: { matVecRead: matVec, typedArrayCopy: copy },
     };

@@ -88,7 +88,6 @@ async function main(flags: PeerFlags): Promise<void> {
     }
 
     const peaks = await loadPeaks(flags.peaks, log);
-    await waitForLoad(flags.maxLoad, log);
     const loadBefore = loadAverage();
     log(`load average before the timed runs: ${loadBefore.map((value) => value.toFixed(2)).join(', ')}`);
     const runLog: RunLogEntry[] = [];
@@ -99,6 +98,7 @@ async function main(flags: PeerFlags): Promise<void> {
     const results = await runAlternating(subjects, {
       runs: flags.runs,
       warmupRuns: flags.warmup,
+      beforeRound: () => waitForLoad(flags.maxLoad, log),
       onRun: (event) => {
         const entry = { subject: event.subject, run: event.run, warmup: event.warmup, totalMs: event.result.timingsMs.total, load1: loadAverage()[0] };
         runLog.push(entry);
@@ -180,7 +180,7 @@ const program = new Command('bench:peer')
   .option('--warmup <n>', 'untimed runs of each pipeline before the timed ones', parseNonNegativeInteger('--warmup'), 1)
   .option('--new-tokens <n>', 'tokens every caption decodes on both sides', parsePositiveInteger('--new-tokens'), 20)
   .option('--peaks <file>', 'host peaks from `blipbench bench hardware --json` (measured now when omitted)')
-  .option('--max-load <n>', 'before the timed runs, wait (up to 30 minutes) until the 1-minute load average is at most n', parseLoad)
+  .option('--max-load <n>', 'before each round of runs, wait (up to 10 minutes) until the 1-minute load average is at most n', parseLoad)
   .option('--out <file>', 'where to write the JSON result (default bench-results/peer-<date>.json)')
   .action(main);
 

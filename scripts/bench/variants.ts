@@ -100,7 +100,6 @@ async function main(flags: VariantsFlags): Promise<void> {
       captioners.push(await loadCaptioner({ modelDir, variant: { name: label, ...BENCH_VARIANTS[label] } }));
     }
     const peaks = await loadPeaks(flags.peaks, log);
-    await waitForLoad(flags.maxLoad, log);
 
     const loadBefore = loadAverage();
     log(`load average before the timed runs: ${loadBefore.map((value) => value.toFixed(2)).join(', ')}`);
@@ -112,6 +111,7 @@ async function main(flags: VariantsFlags): Promise<void> {
     const results = await runAlternating(subjects, {
       runs: flags.runs,
       warmupRuns: flags.warmup,
+      beforeRound: () => waitForLoad(flags.maxLoad, log),
       onRun: (event) => {
         const entry = { subject: event.subject, run: event.run, warmup: event.warmup, totalMs: event.result.total, load1: loadAverage()[0] };
         runLog.push(entry);
@@ -195,7 +195,7 @@ const program = new Command('bench:variants')
   .option('--new-tokens <n>', 'tokens every timed caption decodes', parsePositiveInteger('--new-tokens'), 20)
   .option('--only <label>', `measure only this variant besides the baseline (repeatable): ${Object.keys(BENCH_VARIANTS).slice(1).join(', ')}`, collect)
   .option('--peaks <file>', 'host peaks from `blipbench bench hardware --json` (measured now when omitted)')
-  .option('--max-load <n>', 'before the timed runs, wait (up to 30 minutes) until the 1-minute load average is at most n', parseLoad)
+  .option('--max-load <n>', 'before each round of runs, wait (up to 10 minutes) until the 1-minute load average is at most n', parseLoad)
   .option('--out <file>', 'where to write the JSON result (default bench-results/variants-<date>.json)')
   .action(main);
 

@@ -33,6 +33,18 @@ describe('runAlternating', () => {
     assert.deepEqual(results.get('b'), [2, 5]);
   });
 
+  it('awaits the hook before each round', async () => {
+    const { order, subjects } = recorder(['a', 'b']);
+    await runAlternating(subjects, {
+      runs: 2,
+      warmupRuns: 1,
+      beforeRound: async (round) => {
+        order.push(`round ${round}`);
+      },
+    });
+    assert.deepEqual(order, ['round 0', 'a', 'b', 'round 1', 'b', 'a', 'round 2', 'a', 'b']);
+  });
+
   it('rejects duplicate subject names', async () => {
     const { subjects } = recorder(['a', 'a']);
     await assert.rejects(runAlternating(subjects, { runs: 1, warmupRuns: 0 }), (error: Error) => error instanceof RangeError && /"a" appears twice/.test(error.message));

@@ -17,9 +17,9 @@ async function failure(args: string[]): Promise<{ code: number; stderr: string }
 
 describe('benchmark commands with bad input', () => {
   it('bench hardware rejects a tiny GEMM size', async () => {
-    const result = await failure([join(ROOT, 'apps', 'cli', 'bin', 'blipbench.js'), 'bench', 'hardware', '--gemm-sizes', '1024,8']);
+    const result = await failure([join(ROOT, 'apps', 'cli', 'bin', 'blipbench.js'), 'bench', 'hardware', '--gemm-shapes', '1024,8x64x64']);
     assert.notEqual(result.code, 0);
-    assert.match(result.stderr, /--gemm-sizes expects comma-separated integers in \[64, 16384\], got "1024,8"/);
+    assert.match(result.stderr, /--gemm-shapes expects comma-separated sizes N or MxKxN with integers in \[64, 16384\], got "8x64x64"/);
   });
 
   it('bench:variants rejects an unknown variant label', async () => {

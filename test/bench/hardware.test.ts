@@ -62,7 +62,7 @@ describe('hardware graphs', () => {
 describe('measureHardware', () => {
   it('returns finite positive peaks', async () => {
     const steps: string[] = [];
-    const peaks = await measureHardware({ gemmSizes: [64, 128], bandwidthBytes: 64 * 1024 ** 2, repetitions: 2, onProgress: (step) => steps.push(step) });
+    const peaks = await measureHardware({ gemmShapes: [[64, 64, 64], [128, 64, 256]], bandwidthBytes: 64 * 1024 ** 2, repetitions: 2, onProgress: (step) => steps.push(step) });
     const throughputs = [
       peaks.fp32GemmGflops.singleThread,
       peaks.fp32GemmGflops.allCores,
@@ -80,22 +80,22 @@ describe('measureHardware', () => {
       assert.ok(measured.peak >= measured.median, `peak ${measured.peak} below median ${measured.median}`);
     }
     assert.equal(peaks.bandwidthBytes, 64 * 1024 ** 2);
-    assert.deepEqual(peaks.gemmBySize.map((entry) => entry.size), [64, 128]);
+    assert.deepEqual(peaks.gemmByShape.map((entry) => entry.shape), [[64, 64, 64], [128, 64, 256]]);
     assert.equal(steps.length, 8);
   });
 
   it('keeps the best size as the peak', async () => {
-    const peaks = await measureHardware({ gemmSizes: [64, 256], bandwidthBytes: 64 * 1024 ** 2, repetitions: 1 });
-    const fp32 = peaks.gemmBySize.map((entry) => entry.fp32Gflops.singleThread.peak);
+    const peaks = await measureHardware({ gemmShapes: [[64, 64, 64], [256, 256, 256]], bandwidthBytes: 64 * 1024 ** 2, repetitions: 1 });
+    const fp32 = peaks.gemmByShape.map((entry) => entry.fp32Gflops.singleThread.peak);
     assert.equal(peaks.fp32GemmGflops.singleThread.peak, Math.max(...fp32));
   });
 
   it('rejects a GEMM size out of range', async () => {
-    await assert.rejects(measureHardware({ gemmSizes: [1024, 8] }), (error: Error) => error instanceof RangeError && /gemmSizes must contain integers in \[64, 16384\], got 8/.test(error.message));
+    await assert.rejects(measureHardware({ gemmShapes: [[1024, 1024, 1024], [8, 64, 64]] }), (error: Error) => error instanceof RangeError && /gemmShapes must contain \[M, K, N\] shapes of integers in \[64, 16384\], got \[8, 64, 64\]/.test(error.message));
   });
 
   it('rejects an empty size list', async () => {
-    await assert.rejects(measureHardware({ gemmSizes: [] }), (error: Error) => error instanceof RangeError && /gemmSizes must list at least one size/.test(error.message));
+    await assert.rejects(measureHardware({ gemmShapes: [] }), (error: Error) => error instanceof RangeError && /gemmShapes must list at least one/.test(error.message));
   });
 
   it('rejects a bandwidth test below 64 MiB', async () => {

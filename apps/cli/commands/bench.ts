@@ -5,12 +5,12 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 
-import { measureHardware, type HardwarePeaks, type ThreadedThroughput } from '../../../models/bench/index.js';
+import { measureHardware, type GemmShape, type HardwarePeaks, type ThreadedThroughput } from '../../../models/bench/index.js';
 import { readHostFingerprint, type HostFingerprint } from '../../platform/host/fingerprint.js';
 
 interface HardwareFlags {
   json: boolean;
-  gemmSizes: number[];
+  gemmShapes?: GemmShape[];
   bandwidthMib: number;
   repetitions: number;
 }
@@ -23,12 +23,16 @@ function parseBounded(name: string, min: number, max: number) {
   };
 }
 
-function parseSizes(value: string): number[] {
-  const sizes = value.split(',').map((part) => Number(part.trim()));
-  if (sizes.some((size) => !Number.isInteger(size) || size < 64 || size > 16384)) {
-    throw new InvalidArgumentError(`--gemm-sizes expects comma-separated integers in [64, 16384], got "${value}"`);
-  }
-  return sizes;
+/** Parses "1024,577x768x3072": a bare number is a square GEMM, MxKxN any other shape. */
+function parseShapes(value: string): GemmShape[] {
+  return value.split(',').map((part) => {
+    const dims = part.trim().split('x').map(Number);
+    const shape = dims.length === 1 ? [dims[0], dims[0], dims[0]] : dims;
+    if (shape.length !== 3 || shape.some((dim) => !Number.isInteger(dim) || dim < 64 || dim > 16384)) {
+      throw new InvalidArgumentError(`--gemm-shapes expects comma-separated sizes N or MxKxN with integers in [64, 16384], got "${part}"`);
+    }
+    return [shape[0], shape[1], shape[2]] as const;
+  });
 }
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
@@ -40,12 +44,14 @@ function threadedLine(label: string, unit: string, measured: ThreadedThroughput)
 
 /** Renders the peaks with the host they were measured on, as `bench hardware` prints them. */
 export function formatHardware(host: HostFingerprint, peaks: HardwarePeaks): string {
-  const bySize = peaks.gemmBySize.map((entry) => `${entry.size}: ${fixed(entry.fp32Gflops.singleThread.peak)} / ${fixed(entry.fp32Gflops.allCores.peak)}`);
+  const byShape = peaks.gemmByShape.map((entry) => `  ${entry.shape.join('×').padEnd(34)} fp32 ${fixed(entry.fp32Gflops.singleThread.peak)} / ${fixed(entry.fp32Gflops.allCores.peak)}, DynamicQuantizeMatMul ${fixed(entry.dynamicQuantizeMatMulGops.singleThread.peak)} / ${fixed(entry.dynamicQuantizeMatMulGops.allCores.peak)}, MatMulInteger ${fixed(entry.matMulIntegerGops.singleThread.peak)} / ${fixed(entry.matMulIntegerGops.allCores.peak)}`);
   return [
     `host: ${host.cpuModel}, ${host.logicalCores} logical cores (${host.physicalCores ?? 'unknown'} physical), ${(host.totalMemoryBytes / 1024 ** 3).toFixed(1)} GiB`,
     `SIMD: ${host.simdFlags.join(' ') || 'unknown'}`,
     `onnxruntime ${peaks.onnxruntimeVersion}, Node ${host.nodeVersion}, measured ${peaks.measuredAt}, best of ${peaks.repetitions} runs`,
-    `GEMM, best of sizes ${peaks.gemmSizes.join(', ')} (fp32 GFLOP/s at 1 thread / default threads per size: ${bySize.join(', ')}):`,
+    'GEMM shapes [M×K×N], throughput at 1 thread / at the default thread count:',
+    ...byShape,
+    'GEMM peaks, the best shape:',
     threadedLine('fp32 MatMul', 'GFLOP/s', peaks.fp32GemmGflops),
     threadedLine('int8 DynamicQuantizeMatMul', 'GOP/s', peaks.int8GemmGops.dynamicQuantizeMatMul),
     threadedLine('int8 MatMulInteger', 'GOP/s', peaks.int8GemmGops.matMulInteger),
@@ -62,12 +68,12 @@ export function registerBenchCommands(program: Command): void {
     .command('hardware')
     .description('Measure the fp32 and int8 GEMM peaks and the memory bandwidth with onnxruntime (about a minute)')
     .option('--json', 'print {host, peaks} as one JSON object', false)
-    .option('--gemm-sizes <list>', 'M = N = K of the square GEMMs, comma-separated; the peak is the best size', parseSizes, [1024, 2048])
+    .option('--gemm-shapes <list>', 'GEMM shapes, comma-separated: N for N×N×N or MxKxN; the peak is the best shape (default 1024,2048,577x768x3072)', parseShapes)
     .option('--bandwidth-mib <n>', 'MiB streamed by the bandwidth tests; far above the L3 cache', parseBounded('--bandwidth-mib', 64, 8192), 1024)
     .option('--repetitions <n>', 'timed runs of each test after one warm-up run; the fastest gives the peak', parseBounded('--repetitions', 1, 1000), 5)
     .action(async (flags: HardwareFlags) => {
       const peaks = await measureHardware({
-        gemmSizes: flags.gemmSizes,
+        ...(flags.gemmShapes ? { gemmShapes: flags.gemmShapes } : {}),
         bandwidthBytes: flags.bandwidthMib * 1024 ** 2,
         repetitions: flags.repetitions,
         onProgress: (step) => process.stderr.write(`measuring ${step}\n`),
