@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -108,11 +109,14 @@ async function main(): Promise<void> {
     const scalingIds = stored.slice(0, Number(options.images));
 
     const scaling: Record<string, number> = {};
+    const loadBefore: Record<string, number> = {};
     for (const count of options.skipScaling ? [] : [1, 2]) {
       const workers = spawnWorkers(count, env);
       await waitForLiveWorkers(ctx, count);
       // Warm-up: every worker loads the model and its graphs before the timed sweep.
       await drain(ctx, options.model, scalingIds.slice(0, count * 2));
+      // The 1-minute load average before the timed sweep shows how busy the host was with other work.
+      loadBefore[`${count}`] = os.loadavg()[0];
       scaling[`${count}`] = (await drain(ctx, options.model, scalingIds)).ms;
       await stopWorkers(workers);
       await db.prisma.worker.updateMany({ where: { stoppedAt: null }, data: { stoppedAt: new Date() } });
@@ -142,7 +146,8 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           date: new Date().toISOString(),
-          scaling: { model: options.model, images: scalingIds.length, drainMs: scaling, ratio: scaling['1'] / scaling['2'] },
+          host: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), loadAverageAtEnd: os.loadavg()[0] },
+          scaling: { model: options.model, images: scalingIds.length, drainMs: scaling, loadAverageBefore: loadBefore, ratio: scaling['1'] / scaling['2'] },
           overhead: {
             model: options.overheadModel,
             jobs: overheadIds.length,
