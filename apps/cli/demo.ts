@@ -187,6 +187,13 @@ async function main(): Promise<number> {
         pruneQuantSpeedup: summary(prunedHash).speedup?.median ?? null,
       }),
     );
+    const busy = (sweep.results as Array<{ overlapped: boolean; otherCpuLoad: number; variant: { variantHash: string } }>).filter((result) => result.overlapped);
+    if (busy.length > 0) {
+      const labels = { [baselineHash]: 'Baseline', [quantizedHash]: 'Quantized', [prunedHash]: 'Pruned+Quant' } as Record<string, string>;
+      const names = [...new Set(busy.map((result) => labels[result.variant.variantHash]))].join(', ');
+      const cores = Math.max(...busy.map((result) => result.otherCpuLoad)).toFixed(1);
+      process.stderr.write(`Warning: ${names} ran while other work kept up to ${cores} cores busy; those times are flagged overlapped. Rerun on an idle machine for clean numbers.\n`);
+    }
     console.log(`Sweep: ${sweep.id}`);
     console.log(`curl -s 'http://127.0.0.1:3000/v1/history?sweep=${sweep.id}'   # with \`npm start\` running on the same services`);
     return 0;
