@@ -3,20 +3,25 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 
+import { deleteKeysWithPrefix, openRedis } from '../../apps/platform/queue/redis.js';
 import { REDIS_URL } from '../platform/helpers/context.js';
 import { createTestDatabase, type TestDatabase } from '../platform/helpers/database.js';
 
+const PREFIX = `bbdemo-${process.pid}`;
 let db: TestDatabase;
 before(async () => {
   db = await createTestDatabase();
 });
 after(async () => {
   await db.drop();
+  const redis = openRedis(REDIS_URL);
+  await deleteKeysWithPrefix(redis, PREFIX);
+  redis.disconnect();
 });
 
 test('demo prints the study block on the tiny model', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/demo.ts', '--model', 'tiny', '--image', '../shared/data/images/chelsea.png', '--runs', '3'], {
-    env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, BLIPBENCH_QUEUE_PREFIX: `bbdemo-${process.pid}`, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, BLIPBENCH_QUEUE_PREFIX: PREFIX, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -24,6 +24,7 @@ import { loadConfig } from '../config/config.js';
 import { openDatabase } from '../db/client.js';
 import { applyMigrations } from '../db/migrations.js';
 import { openQueues } from '../queue/queues.js';
+import { deleteKeysWithPrefix, openRedis } from '../queue/redis.js';
 import type { ServiceContext } from '../services/context.js';
 import { listSamples, storeImage } from '../services/images.js';
 import { registerBuiltinModels } from '../services/models.js';
@@ -164,6 +165,9 @@ async function main(): Promise<void> {
     );
   } finally {
     await queues.close();
+    const redis = openRedis(base.redisUrl);
+    await deleteKeysWithPrefix(redis, prefix);
+    redis.disconnect();
     await db.close();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();

@@ -43,3 +43,15 @@ export async function assertNoEviction(redis: Redis): Promise<void> {
     );
   }
 }
+
+/** Deletes every key under `prefix:` (queues, host slots) and returns how many were deleted; for tests and benchmarks. */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
+  let removed = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) removed += await redis.del(...keys);
+  } while (cursor !== '0');
+  return removed;
+}

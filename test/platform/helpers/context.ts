@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { loadConfig, type PlatformConfig } from '../../../apps/platform/config/config.js';
-import { openRedis } from '../../../apps/platform/queue/redis.js';
+import { deleteKeysWithPrefix, openRedis } from '../../../apps/platform/queue/redis.js';
 import { openQueues, type Queues } from '../../../apps/platform/queue/queues.js';
 import type { ServiceContext } from '../../../apps/platform/services/context.js';
 import { registerBuiltinModels } from '../../../apps/platform/services/models.js';
@@ -48,14 +48,7 @@ export async function createTestPlatform(overrides: Record<string, string> = {})
   const flushQueueKeys = async () => {
     const redis = openRedis(REDIS_URL);
     try {
-      let removed = 0;
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) removed += await redis.del(...keys);
-      } while (cursor !== '0');
-      return removed;
+      return await deleteKeysWithPrefix(redis, prefix);
     } finally {
       redis.disconnect();
     }
