@@ -1,6 +1,7 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HubSourceError } from './hub-errors.js';
+import { isProcessAlive } from '../engine/host-lock.js';
 
 /**
  * Creates or takes over the staging directory `${outDir}.partial-<pid>` for this process. A staging
@@ -17,7 +18,7 @@ export async function prepareStaging(outDir: string): Promise<string> {
     const pid = Number(name.slice(prefix.length));
     const path = join(parent, name);
     if (!Number.isInteger(pid) || path === own) continue;
-    if (isRunning(pid)) throw new HubSourceError(`Another fetch (process ${pid}) is writing ${outDir}; wait for it or remove ${path}.`);
+    if (isProcessAlive(pid)) throw new HubSourceError(`Another fetch (process ${pid}) is writing ${outDir}; wait for it or remove ${path}.`);
     if (!(await exists(own))) await rename(path, own);
   }
   await mkdir(join(own, '.partial'), { recursive: true });
@@ -48,12 +49,3 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Signal 0 checks that a process exists without signalling it. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

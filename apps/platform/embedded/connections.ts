@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { PlatformConfig } from '../config/config.js';
 import { ConfigError } from '../errors.js';
 import type { EmbeddedServices } from './embedded-services.js';
+import { isProcessAlive } from '../../../models/engine/host-lock.js';
 
 /** Name of the file in the data directory where running embedded services record their URLs. */
 export const SERVICES_FILE = 'services.json';
@@ -22,21 +23,12 @@ export interface Connections {
   source: 'environment' | 'embedded (started)' | 'embedded (running)';
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** URLs of embedded services another process of this checkout started, if that process still runs. */
 export function runningEmbeddedServices(dataDir: string): { databaseUrl: string; redisUrl: string } | null {
   const file = join(dataDir, SERVICES_FILE);
   if (!existsSync(file)) return null;
   const recorded = JSON.parse(readFileSync(file, 'utf8')) as { databaseUrl: string; redisUrl: string; pid: number };
-  return isAlive(recorded.pid) ? recorded : null;
+  return isProcessAlive(recorded.pid) ? recorded : null;
 }
 
 /** Describes in one sentence for people where the services are. */
