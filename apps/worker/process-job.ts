@@ -20,6 +20,7 @@ import type { ImageCache } from './image-cache.js';
 import { HandBack, measure, type Measurement } from './measure.js';
 import { ensureModelDir } from './model-store.js';
 import { retryWhileDatabaseUnavailable } from './retry.js';
+import { efficiency, type HardwarePeaks } from '../../models/bench/index.js';
 
 export interface WorkerRuntime {
   prisma: PrismaClient;
@@ -39,6 +40,8 @@ export interface WorkerRuntime {
   captionActivity: { active: number; started: number };
   /** Returns true while this process owns the host's benchmark slot. */
   holdsBenchmarkSlot: () => boolean;
+  /** The host's measured GEMM and bandwidth peaks; null when BLIPBENCH_HARDWARE_PEAKS is off. */
+  hardwarePeaks: HardwarePeaks | null;
 }
 
 export interface JobOutcome {
@@ -93,6 +96,16 @@ async function recordBuild(runtime: WorkerRuntime, modelName: string, captioner:
 }
 
 /** Accuracy against the sweep's baseline on this image; null fields for the baseline itself and for single captions. */
+/** Efficiency of a benchmark against the host's peaks; null for caption jobs, without peaks, or without generated tokens. */
+function efficiencyField(runtime: WorkerRuntime, kind: string, captioner: Captioner, measured: Measurement): Prisma.InputJsonValue | undefined {
+  if (kind !== 'benchmark' || !runtime.hardwarePeaks || measured.generatedTokens === 0) return undefined;
+  const figures = efficiency(
+    { config: captioner.config, shapes: captioner.build.shapes, variant: captioner.variant, timingsMs: measured.stageMedians, promptLength: measured.promptLength, newTokens: measured.generatedTokens },
+    runtime.hardwarePeaks,
+  );
+  return figures as unknown as Prisma.InputJsonValue;
+}
+
 async function accuracyFields(runtime: WorkerRuntime, job: ClaimedJob, modelDir: string, captioner: Captioner, image: Buffer, measured: Measurement, plan: RunPlan) {
   const fields: Partial<Prisma.ResultCreateManyInput> = {};
   const references = (job.sweep?.references ?? null) as Record<string, string[]> | null;
@@ -190,6 +203,7 @@ export async function processWorkJob(runtime: WorkerRuntime, job: Job<WorkJobDat
       otherCpuLoad: measured.cpu.otherCores,
       overlapped,
       ...accuracy,
+      efficiency: efficiencyField(runtime, claimed.kind, captioner, measured),
       engineMs: measured.engineMs,
       queuedToDoneMs: null,
     };

@@ -21,6 +21,8 @@ import { CaptionerCache } from './captioner-cache.js';
 import { HostSlot } from './host-slot.js';
 import { ImageCache } from './image-cache.js';
 import { processWorkJob, type JobOutcome, type WorkerRuntime } from './process-job.js';
+import type { HardwarePeaks } from '../../models/bench/index.js';
+import { ensureHardwarePeaks } from './hardware-peaks.js';
 
 export type WorkerQueue = 'benchmark' | 'caption' | 'sweeps';
 
@@ -67,6 +69,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     throw error;
   }
   const log = logger.child({ workerId, hostId: host.id });
+  let hardwarePeaks: HardwarePeaks | null = null;
+  if (config.hardwarePeaks === 'measure') {
+    try {
+      hardwarePeaks = await ensureHardwarePeaks(prisma, host.id, fingerprintHash(fingerprint), config.modelStore, () => log.info('measuring this host\'s GEMM and bandwidth peaks once, about 15 s, for efficiency figures'));
+    } catch (err) {
+      // Efficiency figures are extra: without peaks the worker still measures and writes every result.
+      log.warn({ err }, 'hardware peaks could not be measured; results carry no efficiency figures');
+    }
+  }
 
   const shutdown = new AbortController();
   const slot = new HostSlot(redis, `${config.queuePrefix}:host-slot:${fingerprintHash(fingerprint)}`, workerId, config.hostLockTtlMs);
@@ -84,6 +95,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     shutdown: shutdown.signal,
     captionActivity: { active: 0, started: 0 },
     holdsBenchmarkSlot: () => slot.isHeld,
+    hardwarePeaks,
   };
 
   const common = {

@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 
+import { readHostFingerprint } from '../../apps/platform/host/fingerprint.js';
 import { createLogger } from '../../apps/platform/logger.js';
+import { upsertHost } from '../../apps/platform/services/hosts.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/worker.js';
+import { measureHardware } from '../../models/bench/index.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 
 async function waitForSweep(t: TestApi, sweepId: string, timeoutMs: number) {
@@ -27,7 +30,11 @@ describe('sweep drained by a worker on the tiny model', () => {
   let worker: RunningWorker;
   let sweep: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- checked field by field below
   before(async () => {
-    t = await startTestApi();
+    t = await startTestApi({ BLIPBENCH_HARDWARE_PEAKS: 'measure' });
+    // Peaks from a quick real measurement, stored as a worker would: the worker then reuses them instead of measuring for 15 s.
+    const host = await upsertHost(t.ctx.prisma, readHostFingerprint());
+    const peaks = await measureHardware({ gemmShapes: [[256, 256, 256]], bandwidthBytes: 64 * 1024 ** 2, repetitions: 1 });
+    await t.ctx.prisma.host.update({ where: { id: host.id }, data: { hardwarePeaks: peaks as unknown as object } });
     worker = await startWorker({ config: t.config, databaseUrl: t.db.url, redisUrl: t.redisUrl, logger: createLogger('test-worker', 'silent'), concurrency: 2, threads: 1, queues: ['benchmark', 'caption', 'sweeps'] });
     const created = await t.request('POST', '/v1/sweeps', {
       name: 'study',
@@ -71,6 +78,16 @@ describe('sweep drained by a worker on the tiny model', () => {
       assert.ok(result.bytesOnDisk > 0);
       assert.equal(typeof result.caption, 'string');
       assert.equal(result.threads, 1);
+    }
+  });
+
+  test('benchmark results report efficiency against the host peaks', () => {
+    for (const result of sweep.results) {
+      assert.ok(result.efficiency, `result ${result.id} has no efficiency`);
+      assert.ok(result.efficiency.visionEncoder.gflop > 0);
+      assert.ok(result.efficiency.visionEncoder.fractionOfPeak > 0);
+      assert.ok(result.efficiency.decoderStep.weightBytes > 0);
+      assert.ok(Number.isFinite(result.efficiency.decoderStep.fractionOfBandwidth));
     }
   });
 

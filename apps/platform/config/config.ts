@@ -48,6 +48,8 @@ const envSchema = z.object({
   BLIPBENCH_HOST_LOCK_TTL_MS: int(500, 3_600_000).default(30_000),
   /** Average CPU cores of other work during timed runs above which a result is flagged as overlapped. */
   BLIPBENCH_OVERLAP_CORES: z.coerce.number().min(0).max(1024).default(0.25),
+  /** `measure`: a worker measures its host's GEMM and bandwidth peaks once (about 15 s) and results report efficiency; `off`: no efficiency figures. */
+  BLIPBENCH_HARDWARE_PEAKS: z.enum(['measure', 'off']).default('measure'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -81,6 +83,7 @@ export interface PlatformConfig {
   dbWriteRetryMs: number;
   hostLockTtlMs: number;
   overlapCores: number;
+  hardwarePeaks: EnvConfig['BLIPBENCH_HARDWARE_PEAKS'];
   logLevel: EnvConfig['LOG_LEVEL'];
 }
 
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     dbWriteRetryMs: e.BLIPBENCH_DB_WRITE_RETRY_MS,
     hostLockTtlMs: e.BLIPBENCH_HOST_LOCK_TTL_MS,
     overlapCores: e.BLIPBENCH_OVERLAP_CORES,
+    hardwarePeaks: e.BLIPBENCH_HARDWARE_PEAKS,
     logLevel: e.LOG_LEVEL,
   });
 }
