@@ -100,8 +100,8 @@ describe('onnxruntime sparse MatMul', () => {
   const dir = mkdtempSync(join(tmpdir(), 'blipbench-sparse-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  // If this starts to fail, onnxruntime accepts sparse initializers in SparseToDenseMatMul: time it
-  // with scripts/sparse/measure-sparse.ts before choosing it over MatMul for format "sparse".
+  // If this starts to fail, onnxruntime accepts sparse initializers in SparseToDenseMatMul. Time the op
+  // (scripts/sparse/kernel-probe.py, docs/sparse-pruning.md) before using it for format "sparse".
   it('rejects a sparse initializer in SparseToDenseMatMul', async () => {
     const path = join(dir, 'sparse-to-dense.onnx');
     const g = new GraphBuilder('sparse_to_dense', path);
