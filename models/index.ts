@@ -23,5 +23,6 @@ export {
   type VariantInput,
 } from './variants/spec.js';
 export { checkQuantization } from './variants/quantization/index.js';
+export { checkVariantForModel } from './variants/check-for-model.js';
 export type { VariantBuildReport } from './variants/build-report.js';
 export { bleu4, ciderD, exactMatch, tokenF1 } from './metrics/index.js';

@@ -81,7 +81,8 @@ class OnnxCaptioner implements Captioner {
     if (maxNewTokens !== undefined) total = prompt.length + maxNewTokens;
     if (forceNewTokens !== undefined) total = prompt.length + forceNewTokens;
     if (total > text.maxPositions) {
-      throw new VariantError(`prompt of ${prompt.length} tokens plus the new tokens make ${total} tokens, more than the model's ${text.maxPositions} positions; shorten the prompt or lower maxNewTokens`);
+      const setting = forceNewTokens !== undefined ? 'forceNewTokens' : maxNewTokens !== undefined ? 'maxNewTokens' : 'maxLength';
+      throw new VariantError(`the prompt (${prompt.length} decoder tokens with [DEC]) plus the new tokens make ${total} tokens, more than the model's ${text.maxPositions} positions; shorten the prompt or lower ${setting}`);
     }
     return { ...decoding, maxNewTokens, forceNewTokens, eosTokenId: text.sepTokenId, padTokenId: text.padTokenId };
   }

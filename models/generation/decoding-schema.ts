@@ -28,7 +28,13 @@ export const DECODING_DEFAULTS = Object.freeze({
 } as const);
 
 function describe(value: unknown): string {
-  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value) ?? String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  try {
+    return JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  } catch {
+    // Deeply nested or cyclic input: name its kind rather than overflow the stack.
+    return Array.isArray(value) ? 'an array' : typeof value;
+  }
 }
 
 function integerField(name: string, min: number, max: number) {

@@ -3,13 +3,14 @@
  * `tiny` (BLIP's architecture at small widths, for tests) and `random-base` (exactly BLIP base's
  * shapes, for performance work). Weights are seeded random; captions are meaningless, timings are not.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { writeSafetensors, type TensorToWrite } from '../checkpoint/index.js';
 import { toConfigJson, type BlipConfig } from '../blip/config.js';
 import { expectedTensors, LM_HEAD_MATRIX, WORD_EMBEDDINGS } from '../blip/weights.js';
 import { ModelError } from '../engine/errors.js';
+import { makeDirectory } from '../engine/make-directory.js';
 import { buildPresetVocab, writeTokenizerFiles } from '../tokenizer/index.js';
 import { SeededRandom, tensorSeed } from './seeded-random.js';
 
@@ -91,14 +92,17 @@ export async function buildPresetModel(preset: Preset, outDir: string, options: 
   const config = presetConfig(preset);
   const staging = `${outDir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
+  try {
+    makeDirectory(staging);
+  } catch (error) {
+    throw new ModelError(`cannot create ${outDir}: ${(error as Error).message}; choose a writable --out folder`, { cause: error });
+  }
   try {
     writeFileSync(join(staging, 'config.json'), `${JSON.stringify(toConfigJson(config), null, 2)}\n`);
     writeFileSync(join(staging, 'preprocessor_config.json'), `${JSON.stringify(PREPROCESSOR_CONFIG, null, 2)}\n`);
     await writeTokenizerFiles(staging, buildPresetVocab(preset));
     await writeSafetensors(join(staging, 'model.safetensors'), presetTensors(config, seed), { format: 'pt', preset, seed: String(seed) });
     writeFileSync(join(staging, 'blipbench-source.json'), `${JSON.stringify({ source: 'preset', preset, seed, randomWeights: true }, null, 2)}\n`);
-    mkdirSync(dirname(outDir), { recursive: true });
     rmSync(outDir, { recursive: true, force: true });
     renameSync(staging, outDir);
   } catch (error) {

@@ -44,7 +44,8 @@ export function loadCheckpoint(modelDir: string): { config: BlipConfig; weights:
   try {
     file = SafetensorsFile.open(path);
   } catch (error) {
-    throw new ModelError(`${path}: ${(error as Error).message}`, { cause: error });
+    const message = (error as Error).message;
+    throw new ModelError(message.includes(path) ? message : `${path}: ${message}`, { cause: error });
   }
   return { config, weights: loadBlipWeights(file, config) };
 }

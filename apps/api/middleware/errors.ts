@@ -25,6 +25,12 @@ function toHttpError(error: unknown, maxUploadBytes: number): HttpError | null {
   if (body.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', `body: malformed JSON (${body.message}); send a JSON object with content-type application/json`);
   if (body.type === 'entity.too.large') return new HttpError(413, 'body_too_large', `body: larger than the limit of ${body.limit} bytes`);
   if (body.type === 'encoding.unsupported' || body.type === 'charset.unsupported') return new HttpError(415, 'unsupported_encoding', `body: ${body.message}`);
+  // body-parser marks its other client errors (bad content-encoding, truncated body) with a 4xx status.
+  if (typeof body.status === 'number' && body.status >= 400 && body.status < 500) return new HttpError(body.status, 'invalid_body', `body: ${body.message}`);
+  // busboy's multipart parse errors ("Unexpected end of form", "Boundary not found") are the client's.
+  if (body.message && /^(Unexpected end of form|Boundary not found|Multipart: |Malformed part header)/.test(body.message)) {
+    return new HttpError(400, 'invalid_upload', `upload: malformed multipart body (${body.message}); send multipart/form-data with the image in the field "image"`);
+  }
   if (isDatabaseUnavailable(error)) return new HttpError(503, 'database_unavailable', 'Postgres is unreachable; retry shortly');
   return null;
 }
@@ -39,7 +45,8 @@ export function errorHandler(logger: Logger, maxUploadBytes: number): ErrorReque
       return;
     }
     logger.error({ err: error, method: request.method, path: request.path }, 'request failed');
-    response.status(500).json({ error: { code: 'internal_error', message: `internal error: ${describeError(error)}` } });
+    // The details (stack frames, SQL) go to the log only: they would leak source to clients.
+    response.status(500).json({ error: { code: 'internal_error', message: 'internal error; the API log has the details' } });
   };
 }
 

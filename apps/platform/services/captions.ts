@@ -6,7 +6,7 @@ import { HttpError } from '../errors.js';
 import { enqueueJobs } from '../queue/queues.js';
 import type { ServiceContext } from './context.js';
 import { resolveImages } from './images.js';
-import { requireModel } from './models.js';
+import { checkVariantsForModel, requireModel } from './models.js';
 import type { CaptionRequest } from './requests.js';
 import { RESULT_INCLUDE, resultViews } from './results.js';
 import { upsertVariants } from './variants.js';
@@ -21,6 +21,9 @@ export async function createCaptionJob(ctx: ServiceContext, request: CaptionRequ
   const model = await requireModel(ctx.prisma, request.model);
   const [image] = await resolveImages(ctx.prisma, ctx.config.sampleImagesDir, [request.image], 'image', false);
   const variant = request.variant ?? BASELINE_VARIANT;
+  // The request's own prompt and length apply to this job, so they are checked with the variant.
+  const checked = { ...variant, prompt: request.prompt ?? variant.prompt, decoding: { ...variant.decoding, maxNewTokens: request.maxNewTokens ?? variant.decoding.maxNewTokens } };
+  checkVariantsForModel(model, ctx.config.modelStore, [checked]);
   const [row] = (await upsertVariants(ctx.prisma, [variant])).values();
   const jobId = randomUUID();
   const options: CaptionJobOptions = { prompt: request.prompt, maxNewTokens: request.maxNewTokens };

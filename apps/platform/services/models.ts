@@ -4,6 +4,10 @@
  */
 import type { PrismaClient } from '../db/client.js';
 import type { Model } from '../../../prisma/generated/client.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { checkVariantForModel, loadBlipConfig, presetConfig, PRESETS, VariantError, type BlipConfig, type Preset, type Variant } from '../../../models/index.js';
 import { HttpError } from '../errors.js';
 
 export type { Model };
@@ -41,4 +45,29 @@ export async function requireModel(prisma: PrismaClient, name: string, field = '
 
 export function listModels(prisma: PrismaClient): Promise<Model[]> {
   return prisma.model.findMany({ orderBy: { name: 'asc' } });
+}
+
+/**
+ * The config a model's variants are checked against before jobs are queued: a preset's own, the
+ * model store's copy of a downloaded checkpoint, or BLIP base's shapes for a hub model not yet fetched.
+ */
+export function modelConfig(model: Model, modelStore: string): BlipConfig {
+  if (model.source === 'preset' && model.preset && (PRESETS as readonly string[]).includes(model.preset)) return presetConfig(model.preset as Preset);
+  const dir = join(modelStore, model.name);
+  if (existsSync(join(dir, 'config.json'))) return loadBlipConfig(dir);
+  return presetConfig('random-base');
+}
+
+/** Checks every variant against the model, as a 422 naming the variant and field. */
+export function checkVariantsForModel(model: Model, modelStore: string, variants: readonly Variant[], forceNewTokens?: number | null): void {
+  const config = modelConfig(model, modelStore);
+  for (const variant of variants) {
+    try {
+      checkVariantForModel(variant, config, { forceNewTokens });
+    } catch (error) {
+      if (!(error instanceof VariantError)) throw error;
+      const label = variant.name ? `variant "${variant.name}"` : 'a variant';
+      throw new HttpError(422, 'invalid_variant', `${label} cannot run on model "${model.name}": ${error.message}`);
+    }
+  }
 }

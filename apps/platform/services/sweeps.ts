@@ -11,7 +11,7 @@ import type { WorkJobData } from '../queue/names.js';
 import type { ServiceContext } from './context.js';
 import { expandGrid } from './grid.js';
 import { resolveImages, type StoredImage } from './images.js';
-import { requireModel } from './models.js';
+import { checkVariantsForModel, requireModel } from './models.js';
 import type { SweepRequest } from './requests.js';
 import { upsertVariants } from './variants.js';
 
@@ -72,6 +72,7 @@ export async function createSweep(ctx: ServiceContext, request: SweepRequest, on
   const runs = request.runs ?? defaults.runs;
   const warmupRuns = request.warmupRuns ?? defaults.warmupRuns;
   const forceNewTokens = request.forceNewTokens === undefined ? defaults.forceNewTokens : request.forceNewTokens;
+  checkVariantsForModel(model, config.modelStore, variants, forceNewTokens);
   const rows = await upsertVariants(prisma, variants);
   const baselineHash = variantHash(baseline);
   const sweepId = randomUUID();
