@@ -11,6 +11,7 @@ import { historyRouter } from './routes/history.js';
 import { imagesRouter } from './routes/images.js';
 import { probesRouter, systemRouter } from './routes/system.js';
 import { sweepsRouter } from './routes/sweeps.js';
+import { rejectUnstorableText } from './middleware/text-safety.js';
 
 export function createApp(deps: ApiDeps, version: string): Express {
   const app = express();
@@ -18,6 +19,7 @@ export function createApp(deps: ApiDeps, version: string): Express {
   app.set('query parser', 'simple');
   app.use(deps.metrics.observeRequests);
   app.use(express.json({ limit: '1mb', strict: true }));
+  app.use(rejectUnstorableText);
 
   const openApi = buildOpenApi(version);
   app.get('/v1/openapi.json', (_request, response) => {

@@ -98,6 +98,15 @@ describe('API bad input', () => {
     assert.match(response.body.error.message, /notes\.txt/);
   });
 
+  test('truncated JPEG upload is a 422', async () => {
+    const rocket = readFileSync('../shared/data/images/rocket.jpg');
+    const form = new FormData();
+    form.append('image', new Blob([rocket.subarray(0, 3000)]), 'cut.jpg');
+    const response = await t.request('POST', '/v1/images', form);
+    assert.equal(response.status, 422, JSON.stringify(response.body));
+    assert.match(response.body.error.message, /cut\.jpg/);
+  });
+
   test('upload above the size limit is a 413', async () => {
     const form = new FormData();
     form.append('image', new Blob([Buffer.concat([CHELSEA, Buffer.alloc(100)])]), 'big.png');

@@ -42,3 +42,25 @@ describe('variant checks against the model', () => {
     assert.equal(response.status, 202, JSON.stringify(response.body));
   });
 });
+
+describe('text the database cannot store', () => {
+  let t: TestApi;
+  before(async () => {
+    t = await startTestApi();
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  test('a NUL in a sweep name is a 400 naming the field', async () => {
+    const response = await t.request('POST', '/v1/sweeps', { model: 'tiny', images: ['sample:chelsea.png'], name: 'a\u0000b' });
+    assert.equal(response.status, 400, JSON.stringify(response.body));
+    assert.match(response.body.error.message, /^body\.name: contains a NUL character/);
+  });
+
+  test('a lone surrogate in a history filter is a 400', async () => {
+    const response = await t.request('GET', '/v1/history?model=a%00b');
+    assert.equal(response.status, 400, JSON.stringify(response.body));
+    assert.match(response.body.error.message, /^query\.model/);
+  });
+});

@@ -5,7 +5,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 
-import { describeError, HttpError, isDatabaseUnavailable } from '../../platform/errors.js';
+import { HttpError, isDatabaseUnavailable } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 
 interface BodyParserError extends Error {

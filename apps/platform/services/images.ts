@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 import { ImageInputError, inspectImage } from '../../../models/index.js';
+import { decodeImage } from '../../../models/preprocess/index.js';
 import type { PrismaClient } from '../db/client.js';
 import { HttpError } from '../errors.js';
 
@@ -38,6 +39,8 @@ export async function storeImage(prisma: PrismaClient, content: Buffer, name: st
   let info;
   try {
     info = await inspectImage(content, { name: name ?? 'uploaded image' });
+    // The header alone does not show a truncated or corrupt file: decode it once, as every job would.
+    await decodeImage(content, { name: name ?? 'uploaded image' });
   } catch (error) {
     if (error instanceof ImageInputError) throw new HttpError(statusOf(error), `image_${error.problem.replace(/-/g, '_')}`, error.message);
     throw error;
