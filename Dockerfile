@@ -22,4 +22,4 @@ COPY tsconfig.json ./
 
 VOLUME ["/data"]
 EXPOSE 3000
-CMD ["npm", "start"]
+CMD ["node", "--import", "tsx", "apps/api/main.ts"]
