@@ -22,29 +22,37 @@ function parseInteger(name: string) {
   };
 }
 
+function parsePositive(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} expects a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 export function addVariantOptions(command: Command): Command {
   return command
-    .option('--variant <json>', 'variant spec as JSON, e.g. \'{"quantization":{"method":"int8-dynamic"}}\'')
+    .option('--variant <json>', 'variant spec as JSON, e.g. \'{"quantization":{"method":"int8-dynamic"}}\'; the flags below override the fields they set')
     .option('--quantization <method>', 'none, int8-dynamic, int8-weight-only or int4-weight-only')
     .option('--prune <method=amount>', 'pruning step, e.g. l1-unstructured=0.3, heads=0.25, neurons=0.3 (repeatable)', collect)
-    .option('--beams <n>', 'beam search with n beams (1 = greedy)', parseInteger('--beams'))
+    .option('--beams <n>', 'beam search with n beams (1 = greedy)', parsePositive('--beams'))
     .option('--threads <n>', 'onnxruntime intra-op threads (0 = one per core)', parseInteger('--threads'));
 }
 
 /** Merges the flags over the --variant JSON and validates the result. */
-export function variantFromFlags(flags: VariantFlags): Variant {
+export function variantFromFlags(flags: VariantFlags, source = '--variant'): Variant {
   let spec: Record<string, unknown> = {};
   if (flags.variant) {
     try {
       spec = JSON.parse(flags.variant) as Record<string, unknown>;
     } catch (error) {
-      throw new Error(`--variant is not valid JSON (${(error as Error).message})`, { cause: error });
+      throw new Error(`${source} is not valid JSON (${(error as Error).message}); pass an object such as '{"quantization":{"method":"int8-dynamic"}}'`, { cause: error });
     }
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('--variant must be a JSON object');
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Error(`${source} must be a JSON object`);
   }
   if (flags.quantization) spec.quantization = { ...(spec.quantization as object), method: flags.quantization };
   if (flags.prune?.length) {

@@ -1,4 +1,6 @@
 /** `blipbench caption`: caption images with a model directory and a variant, printing timings per stage. */
+import { existsSync } from 'node:fs';
+
 import { InvalidArgumentError, type Command } from 'commander';
 
 import { loadCaptioner } from '../../../models/engine/captioner.js';
@@ -40,6 +42,9 @@ export function registerCaptionCommand(program: Command): void {
     .option('--max-new-tokens <n>', 'maximum number of generated tokens', parsePositive)
     .option('--json', 'print one JSON object per image', false);
   addVariantOptions(command).action(async (images: string[], flags: CaptionFlags) => {
+    if (!existsSync(flags.model)) {
+      throw new Error(`model directory ${flags.model} not found; create one with \`npx blipbench model build --preset tiny --out models/store/tiny\` (or fetch one) and pass its path`);
+    }
     const variant = variantFromFlags(flags);
     const captioner = await loadCaptioner({ modelDir: flags.model, variant });
     let failures = 0;

@@ -28,7 +28,7 @@ export function registerVariantsCommands(program: Command): void {
     .argument('<json>', 'variant spec as JSON')
     .option('--model <dir>', 'check the spec against this model directory instead of BLIP base')
     .action((json: string, options: { model?: string }) => {
-      const variant = variantFromFlags({ variant: json });
+      const variant = variantFromFlags({ variant: json }, 'the variant argument');
       const config = options.model ? loadBlipConfig(options.model) : presetConfig('random-base');
       checkQuantization(variant.quantization, config);
       const explanation = { variant, variantHash: variantHash(variant), buildHash: buildHash(variant), touches: touchedLayers(variant, config) };
