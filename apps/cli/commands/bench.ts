@@ -44,7 +44,7 @@ function threadedLine(label: string, unit: string, measured: ThreadedThroughput)
 
 /** Renders the peaks with the host they were measured on, as `bench hardware` prints them. */
 export function formatHardware(host: HostFingerprint, peaks: HardwarePeaks): string {
-  const byShape = peaks.gemmByShape.map((entry) => `  ${entry.shape.join('×').padEnd(34)} fp32 ${fixed(entry.fp32Gflops.singleThread.peak)} / ${fixed(entry.fp32Gflops.allCores.peak)}, DynamicQuantizeMatMul ${fixed(entry.dynamicQuantizeMatMulGops.singleThread.peak)} / ${fixed(entry.dynamicQuantizeMatMulGops.allCores.peak)}, MatMulInteger ${fixed(entry.matMulIntegerGops.singleThread.peak)} / ${fixed(entry.matMulIntegerGops.allCores.peak)}`);
+  const byShape = peaks.gemmByShape.map((entry) => `  ${entry.shape.join('×').padEnd(16)} fp32 ${fixed(entry.fp32Gflops.singleThread.peak)} / ${fixed(entry.fp32Gflops.allCores.peak)}, DynamicQuantizeMatMul ${fixed(entry.dynamicQuantizeMatMulGops.singleThread.peak)} / ${fixed(entry.dynamicQuantizeMatMulGops.allCores.peak)}, MatMulInteger ${fixed(entry.matMulIntegerGops.singleThread.peak)} / ${fixed(entry.matMulIntegerGops.allCores.peak)}`);
   return [
     `host: ${host.cpuModel}, ${host.logicalCores} logical cores (${host.physicalCores ?? 'unknown'} physical), ${(host.totalMemoryBytes / 1024 ** 3).toFixed(1)} GiB`,
     `SIMD: ${host.simdFlags.join(' ') || 'unknown'}`,
