@@ -135,7 +135,7 @@ async function main(flags: PeerFlags): Promise<void> {
       formatEfficiency(PAIRS.map((pair) => pair.label), efficiencies),
       '',
       `greedy tokens equal to the peer's: ${pairs.map((pair) => `${pair.label} ${pair.tokenAgreement.equal}/${pair.tokenAgreement.compared}`).join(', ')}`,
-      `Our vision encoder stage includes the cross-attention key/value projections (${(crossFlops.crossKeyValue / 1e9).toFixed(1)} of ${(crossFlops.total / 1e9).toFixed(1)} GFLOP); the peer computes them in its first decoder step.`,
+      `Our vision encoder stage includes the cross-attention key/value projections (${(crossFlops.crossKeyValue / 1e9).toPrecision(3)} of ${(crossFlops.total / 1e9).toPrecision(3)} GFLOP); the peer computes them in its first decoder step.`,
       '',
       'targets:',
       formatTargets(targets),
