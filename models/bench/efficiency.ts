@@ -1,5 +1,5 @@
 /**
- * How close a measured caption runs to the host's limits. The vision encoder's FLOPs per second are
+ * Efficiency: the distance between a measured caption and the host's limits. The vision encoder's FLOPs per second are
  * compared with the GEMM peak of the kernels it runs. The decoder step's bytes read per second are
  * compared with the measured memory bandwidth.
  */

@@ -107,7 +107,7 @@ export function parseLoad(value: string): number {
 /**
  * Waits until the 1-minute load average is at most `maxLoad`, checking every 10 s. After
  * `timeoutMinutes` it goes on anyway and logs that the host was still busy, so a benchmark never hangs.
- * The benchmark's own runs count in the load average: on 2 cores the peer benchmark alone keeps it near 1.7.
+ * The benchmark's own runs count in the load average: on a 2-core host the peer benchmark alone kept it near 1.7.
  */
 export async function waitForLoad(maxLoad: number | undefined, log: (line: string) => void, timeoutMinutes = 10): Promise<void> {
   if (maxLoad === undefined) return;

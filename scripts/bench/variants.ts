@@ -1,7 +1,7 @@
 /**
  * `npm run bench:variants [-- --model DIR --runs N]`: every pruning and quantization variant against the
- * fp32 baseline on one photo, in one run, alternating variants run by run with the same forced number
- * of generated tokens. Prints medians per stage, the speedup over the baseline, bytes on disk, the
+ * fp32 baseline on one photo, in one run. The variants alternate run by run and decode the same forced
+ * number of tokens. Prints medians per stage, the speedup over the baseline, bytes on disk, the
  * drift against the baseline (top-1 agreement, mean KL) and the efficiency against the host's peaks.
  */
 import { Command, InvalidArgumentError } from 'commander';
