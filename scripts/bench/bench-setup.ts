@@ -10,6 +10,7 @@ import { InvalidArgumentError } from 'commander';
 
 import { measureHardware, type HardwarePeaks } from '../../models/bench/index.js';
 import { buildPresetModel, PRESETS, type Preset } from '../../models/index.js';
+import type { Command } from 'commander';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -131,4 +132,29 @@ export function writeResult(name: string, result: unknown, out?: string): string
   mkdirSync(resolve(path, '..'), { recursive: true });
   writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
   return path;
+}
+
+/**
+ * Adds the options every model benchmark shares (model, image, runs, warm-ups, tokens, peaks, load,
+ * output file) and runs the program, reporting a failure as one line on stderr.
+ */
+export function withCommonOptions(program: Command, subject: string, resultName: string): Command {
+  return program
+    .option('--runs <n>', `timed runs of each ${subject}`, parsePositiveInteger('--runs'), 10)
+    .option('--warmup <n>', `untimed runs of each ${subject} before the timed ones`, parseNonNegativeInteger('--warmup'), 1)
+    .option('--new-tokens <n>', 'tokens every timed caption decodes', parsePositiveInteger('--new-tokens'), 20)
+    .option('--peaks <file>', 'host peaks from `blipbench bench hardware --json` (measured now when omitted)')
+    .option('--max-load <n>', 'before each round of runs, wait (up to 10 minutes) until the 1-minute load average is at most n', parseLoad)
+    .option('--out <file>', `where to write the JSON result (default bench-results/${resultName}-<date>.json)`);
+}
+
+/** Parses the command line and runs the action; a failure becomes one line and exit code 1. */
+export async function runBenchmark(program: Command, name: string): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    process.stderr.write(`${name}: ${(error as Error).message}\n`);
+    if (process.env.BLIPBENCH_DEBUG === '1') process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { readHostFingerprint } from '../../apps/platform/host/fingerprint.js';
 import { efficiency, runAlternating, visionEncoderFlops, type BenchSubject, type Efficiency } from '../../models/bench/index.js';
 import { loadCaptioner, onnxruntimeVersion, type Captioner, type StageTimingsMs, type VariantInput } from '../../models/index.js';
-import { checkImage, defaultImage, loadAverage, loadPeaks, parseLoad, parseNonNegativeInteger, parsePositiveInteger, resolveModelDir, waitForLoad, writeResult, type RunLogEntry } from './bench-setup.js';
+import { checkImage, defaultImage, loadAverage, loadPeaks, resolveModelDir, runBenchmark, waitForLoad, withCommonOptions, writeResult, type RunLogEntry } from './bench-setup.js';
 import { formatEfficiency, formatMedians, formatSpeedups, formatTargets, oursOverTorch, peerTargets, tokenAgreement, type PairResult, type SideResult } from './peer-report.js';
 import { stageMedians, summarizeStages } from './stage-summary.js';
 import { peerPython, TorchPeer, type TorchPipeline } from './torch-peer.js';
@@ -176,18 +176,7 @@ const program = new Command('bench:peer')
   .description("Time our engine and the original study's PyTorch pipeline side by side, alternating run by run")
   .option('--model <name|dir>', 'random-base or tiny (built under models/store when missing), or a model directory', 'random-base')
   .option('--image <file>', 'photo to caption (default: chelsea.png from BLIPBENCH_SAMPLE_IMAGES)')
-  .option('--runs <n>', 'timed runs of each pipeline on each side', parsePositiveInteger('--runs'), 10)
-  .option('--warmup <n>', 'untimed runs of each pipeline before the timed ones', parseNonNegativeInteger('--warmup'), 1)
-  .option('--new-tokens <n>', 'tokens every caption decodes on both sides', parsePositiveInteger('--new-tokens'), 20)
-  .option('--peaks <file>', 'host peaks from `blipbench bench hardware --json` (measured now when omitted)')
-  .option('--max-load <n>', 'before each round of runs, wait (up to 10 minutes) until the 1-minute load average is at most n', parseLoad)
-  .option('--out <file>', 'where to write the JSON result (default bench-results/peer-<date>.json)')
   .action(main);
+withCommonOptions(program, 'pipeline on each side', 'peer');
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.stderr.write(`bench:peer: ${(error as Error).message}\n`);
-  if (process.env.BLIPBENCH_DEBUG === '1') process.stderr.write(`${(error as Error).stack}\n`);
-  process.exitCode = 1;
-}
+await runBenchmark(program, 'bench:peer');

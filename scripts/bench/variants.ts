@@ -10,7 +10,7 @@ import { readHostFingerprint } from '../../apps/platform/host/fingerprint.js';
 import { safeRatio } from '../../apps/platform/stats/summary.js';
 import { efficiency, runAlternating, type BenchSubject, type Efficiency } from '../../models/bench/index.js';
 import { accuracyAgainstBaseline, loadCaptioner, onnxruntimeVersion, type AccuracyAgainstBaseline, type Captioner, type StageTimingsMs, type VariantInput } from '../../models/index.js';
-import { checkImage, defaultImage, loadAverage, loadPeaks, parseLoad, parseNonNegativeInteger, parsePositiveInteger, resolveModelDir, waitForLoad, writeResult, type RunLogEntry } from './bench-setup.js';
+import { checkImage, defaultImage, loadAverage, loadPeaks, resolveModelDir, runBenchmark, waitForLoad, withCommonOptions, writeResult, type RunLogEntry } from './bench-setup.js';
 import { stageMedians, summarizeStages, type StageSummary } from './stage-summary.js';
 import { formatMs, formatPercent, formatRatio, formatTable } from './text-table.js';
 
@@ -190,19 +190,8 @@ const program = new Command('bench:variants')
   .description('Time every pruning and quantization variant against the fp32 baseline, alternating run by run')
   .option('--model <name|dir>', 'random-base or tiny (built under models/store when missing), or a model directory', 'random-base')
   .option('--image <file>', 'photo to caption (default: chelsea.png from BLIPBENCH_SAMPLE_IMAGES)')
-  .option('--runs <n>', 'timed runs of each variant', parsePositiveInteger('--runs'), 10)
-  .option('--warmup <n>', 'untimed runs of each variant before the timed ones', parseNonNegativeInteger('--warmup'), 1)
-  .option('--new-tokens <n>', 'tokens every timed caption decodes', parsePositiveInteger('--new-tokens'), 20)
   .option('--only <label>', `measure only this variant besides the baseline (repeatable): ${Object.keys(BENCH_VARIANTS).slice(1).join(', ')}`, collect)
-  .option('--peaks <file>', 'host peaks from `blipbench bench hardware --json` (measured now when omitted)')
-  .option('--max-load <n>', 'before each round of runs, wait (up to 10 minutes) until the 1-minute load average is at most n', parseLoad)
-  .option('--out <file>', 'where to write the JSON result (default bench-results/variants-<date>.json)')
   .action(main);
+withCommonOptions(program, 'variant', 'variants');
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.stderr.write(`bench:variants: ${(error as Error).message}\n`);
-  if (process.env.BLIPBENCH_DEBUG === '1') process.stderr.write(`${(error as Error).stack}\n`);
-  process.exitCode = 1;
-}
+await runBenchmark(program, 'bench:variants');
