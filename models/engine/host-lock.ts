@@ -1,7 +1,7 @@
 /**
  * An exclusive lock file for work that one process per host should do while others wait: building a
  * variant, generating or downloading a model. The file records its owner's host and pid, so a lock
- * left by a process that died on this host is taken over at once; any other lock is trusted until it
+ * left by a process that died on this host is taken over at once. Any other lock is trusted until it
  * is older than its stale age.
  */
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -47,13 +47,13 @@ export interface BuildOnceOptions<T> {
   lockFile: string;
   /** A lock older than this is taken to belong to a process that died (on another host). */
   staleMs: number;
-  /** Returns the finished result if it exists already, so nobody builds it twice. */
+  /** Returns the finished result if it exists already, so that it is never built twice. */
   existing: () => T | undefined;
   /** Does the work while holding the lock; it must leave `existing()` defined when it succeeds. */
   build: () => Promise<T>;
 }
 
-/** Returns the existing result, or builds it under the lock; `reused` tells which happened. */
+/** Returns the existing result, or builds it under the lock. `reused` is true when it existed already. */
 export async function buildOnce<T>(options: BuildOnceOptions<T>): Promise<{ value: T; reused: boolean }> {
   for (;;) {
     const found = options.existing();
