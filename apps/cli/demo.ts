@@ -126,7 +126,7 @@ async function waitForSweep(api: RunningApi, sweepId: string, total: number): Pr
       const sweep = await call(api, 'GET', `/v1/sweeps/${sweepId}`);
       expectStatus(sweep, 200, 'reading the sweep');
       bar.update(sweep.body.progress.completed + sweep.body.progress.failed);
-      if (sweep.body.status === 'completed' || sweep.body.status === 'cancelled') return sweep.body;
+      if (['completed', 'cancelled', 'failed'].includes(sweep.body.status)) return sweep.body;
       await sleep(250);
     }
   } finally {

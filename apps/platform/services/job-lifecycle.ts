@@ -152,13 +152,16 @@ export async function recordFailure(prisma: PrismaClient, jobId: string, message
 }
 
 /**
- * Marks the sweep completed once none of its jobs is queued or running; a no-op otherwise. Two
+ * Closes the sweep once none of its jobs is queued or running: completed when any job has a result,
+ * failed when every job failed. A no-op while jobs are open. Two
  * workers finishing a sweep's last two jobs at once can each see the other's job still open, so
  * the sweep's parent job and the reconciler call this again.
  */
 export async function finalizeSweep(prisma: PrismaClient, sweepId: string): Promise<boolean> {
   const count = await prisma.$executeRaw`
-    UPDATE sweeps SET status = 'completed', finished_at = now()
+    UPDATE sweeps
+    SET status = CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE sweep_id = ${sweepId}::uuid AND status = 'completed') THEN 'completed' ELSE 'failed' END,
+        finished_at = now()
     WHERE id = ${sweepId}::uuid AND status IN ('queued', 'running')
       AND NOT EXISTS (SELECT 1 FROM jobs WHERE sweep_id = ${sweepId}::uuid AND status IN ('queued', 'running'))`;
   return count === 1;
