@@ -1,5 +1,8 @@
 /** A sweep whose every job fails ends as "failed", not "completed". */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 
@@ -7,17 +10,20 @@ import { createLogger } from '../../apps/platform/logger.js';
 import { startWorker, type RunningWorker } from '../../apps/worker/worker.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 
+const emptyStore = join(tmpdir(), `blipbench-empty-store-${process.pid}`);
+
 describe('sweep whose jobs all fail', () => {
   let t: TestApi;
   let worker: RunningWorker;
   before(async () => {
     // The hub is unreachable here and no local copy exists in this empty model store, so every job fails.
-    t = await startTestApi({ BLIPBENCH_MODEL_STORE: `/tmp/blipbench-empty-store-${process.pid}`, BLIPBENCH_JOB_ATTEMPTS: '1' });
+    t = await startTestApi({ BLIPBENCH_MODEL_STORE: emptyStore, BLIPBENCH_JOB_ATTEMPTS: '1' });
     worker = await startWorker({ config: t.config, databaseUrl: t.db.url, redisUrl: t.redisUrl, logger: createLogger('test-worker', 'silent'), concurrency: 1, threads: 1, queues: ['benchmark', 'caption', 'sweeps'] });
   });
   after(async () => {
     await worker?.stop();
     await t?.close();
+    rmSync(emptyStore, { recursive: true, force: true });
   });
 
   test('ends with status failed and its failures listed', async () => {
