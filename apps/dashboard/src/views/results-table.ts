@@ -20,6 +20,8 @@ export interface VariantRow {
   decoderFractionOfBandwidth: number | null;
   top1Agreement: number | null;
   meanKl: number | null;
+  /** Results of this variant timed while other work kept the host busy. */
+  overlapped: number;
 }
 
 export function variantRows(variants: readonly VariantSummary[], results: readonly Result[], labels: Map<string, string>): VariantRow[] {
@@ -37,6 +39,7 @@ export function variantRows(variants: readonly VariantSummary[], results: readon
       decoderFractionOfBandwidth: median(efficiency.map((entry) => entry?.decoderFractionOfBandwidth).filter((value): value is number => value !== undefined)),
       top1Agreement: mean(own.map((result) => result.top1Agreement)),
       meanKl: mean(own.map((result) => result.meanKl)),
+      overlapped: own.filter((result) => result.overlapped).length,
     };
   });
 }
@@ -64,7 +67,11 @@ const COLUMNS: ReadonlyArray<Column<VariantRow>> = [
     title: 'Variant',
     nowrap: true,
     sortValue: (row) => row.label,
-    render: (row) => [row.summary.isBaseline ? h('span', { class: 'badge baseline' }, 'baseline') : null, h('span', { title: row.summary.variantHash }, row.label)],
+    render: (row) => [
+      row.summary.isBaseline ? h('span', { class: 'badge baseline' }, 'baseline') : null,
+      h('span', { title: row.summary.variantHash }, row.label),
+      row.overlapped > 0 ? h('span', { class: 'badge busy', title: `${row.overlapped} of ${row.images} results were timed while other work kept the host busy; rerun on an idle host` }, 'busy host') : null,
+    ],
   },
   { key: 'images', title: 'Images', numeric: true, sortValue: (row) => row.images, render: (row) => String(row.images) },
   { key: 'median', title: 'Median', numeric: true, help: 'Median over images of each result’s median run time', sortValue: (row) => row.medianMs, render: (row) => formatMs(row.medianMs) },
