@@ -15,8 +15,7 @@ import type { Logger } from '../platform/logger.js';
 import { QUEUE_NAMES, type SweepJobData, type WorkJobData } from '../platform/queue/names.js';
 import { assertNoEviction, connectionOptions, openRedis } from '../platform/queue/redis.js';
 import { heartbeat, markWorkerStopped, registerWorker, upsertHost } from '../platform/services/hosts.js';
-import { finalizeSweep, JobRowCache } from '../platform/services/job-lifecycle.js';
-import { scoreReferences } from '../platform/services/reference-scores.js';
+import { closeSweep, JobRowCache } from '../platform/services/job-lifecycle.js';
 import { CaptionerCache } from './captioner-cache.js';
 import { HostSlot } from './host-slot.js';
 import { ImageCache } from './image-cache.js';
@@ -120,8 +119,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   }
   if (options.queues.includes('sweeps')) {
     const finish = async (job: Job<SweepJobData>) => {
-      const closed = await finalizeSweep(prisma, job.data.sweepId);
-      await scoreReferences(prisma, job.data.sweepId);
+      const closed = await closeSweep(prisma, job.data.sweepId);
       log.info({ sweepId: job.data.sweepId, closed }, 'sweep finished');
       return { closed };
     };

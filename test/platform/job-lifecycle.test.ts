@@ -71,5 +71,6 @@ test('failures requeue until final', async () => {
   const job = await t.db.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
   assert.equal(job.status, 'failed');
   assert.equal(job.lastError, 'image unreadable');
-  assert.equal((await t.db.prisma.sweep.findUniqueOrThrow({ where: { id: planned.sweepId } })).status, 'completed');
+  // Its only job failed, so the sweep ends failed.
+  assert.equal((await t.db.prisma.sweep.findUniqueOrThrow({ where: { id: planned.sweepId } })).status, 'failed');
 });

@@ -3,6 +3,7 @@
  * The sweep is closed when none of its jobs is left to run.
  */
 import type { Prisma, PrismaClient } from '../db/client.js';
+import { scoreReferences } from './reference-scores.js';
 
 const OPEN_STATUSES = ['queued', 'running'];
 
@@ -136,7 +137,7 @@ export async function completeJob(prisma: PrismaClient, result: Prisma.ResultCre
       UPDATE jobs SET status = 'completed', finished_at = now(), last_error = NULL WHERE id = ${result.jobId}::uuid RETURNING sweep_id
     )
     UPDATE sweeps SET status = 'completed', finished_at = now()
-    WHERE id = (SELECT sweep_id FROM done) AND status IN ('queued', 'running')
+    WHERE id = (SELECT sweep_id FROM done) AND status IN ('queued', 'running') AND "references" IS NULL
       AND NOT EXISTS (SELECT 1 FROM jobs WHERE sweep_id = (SELECT sweep_id FROM done) AND status IN ('queued', 'running') AND id <> ${result.jobId}::uuid)`;
   return inserted;
 }
@@ -157,7 +158,13 @@ export async function recordFailure(prisma: PrismaClient, jobId: string, message
  * workers finishing a sweep's last two jobs at once can each see the other's job still open, so
  * the sweep's parent job and the reconciler call this again.
  */
-export async function finalizeSweep(prisma: PrismaClient, sweepId: string): Promise<boolean> {
+export async function finalizeSweep(prisma: PrismaClient, sweepId: string, options: { referencesScored?: boolean } = {}): Promise<boolean> {
+  // A sweep with reference captions closes only after its CIDEr scores are written (closeSweep), so
+  // that a client never reads a completed sweep without them.
+  if (!options.referencesScored) {
+    const sweep = await prisma.sweep.findUnique({ where: { id: sweepId }, select: { references: true } });
+    if (sweep?.references !== null && sweep?.references !== undefined) return false;
+  }
   const count = await prisma.$executeRaw`
     UPDATE sweeps
     SET status = CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE sweep_id = ${sweepId}::uuid AND status = 'completed') THEN 'completed' ELSE 'failed' END,
@@ -165,4 +172,12 @@ export async function finalizeSweep(prisma: PrismaClient, sweepId: string): Prom
     WHERE id = ${sweepId}::uuid AND status IN ('queued', 'running')
       AND NOT EXISTS (SELECT 1 FROM jobs WHERE sweep_id = ${sweepId}::uuid AND status IN ('queued', 'running'))`;
   return count === 1;
+}
+
+/** Scores the sweep's results against its reference captions and closes it, once none of its jobs is open. */
+export async function closeSweep(prisma: PrismaClient, sweepId: string): Promise<boolean> {
+  const open = await prisma.job.count({ where: { sweepId, status: { in: ['queued', 'running'] } } });
+  if (open > 0) return false;
+  await scoreReferences(prisma, sweepId);
+  return finalizeSweep(prisma, sweepId, { referencesScored: true });
 }

@@ -9,7 +9,7 @@ import type { Job as QueueJob } from 'bullmq';
 import { enqueueJobs, enqueueSweep, queueOf } from '../queue/queues.js';
 import type { WorkJobData } from '../queue/names.js';
 import type { ServiceContext } from './context.js';
-import { finalizeSweep, recordFailure } from './job-lifecycle.js';
+import { closeSweep, recordFailure } from './job-lifecycle.js';
 
 export interface ReconcileReport {
   /** Open jobs examined. */
@@ -72,7 +72,7 @@ export async function reconcile(ctx: ServiceContext): Promise<ReconcileReport> {
     report.requeued += await requeue(ctx, missing);
   }
   const unfinished = await ctx.prisma.sweep.findMany({ where: { status: { in: ['queued', 'running'] }, jobs: { none: { status: { in: ['queued', 'running'] } } } }, select: { id: true } });
-  for (const sweep of unfinished) if (await finalizeSweep(ctx.prisma, sweep.id)) report.sweepsClosed += 1;
+  for (const sweep of unfinished) if (await closeSweep(ctx.prisma, sweep.id)) report.sweepsClosed += 1;
   return report;
 }
 
