@@ -126,6 +126,11 @@ export async function waitForLoad(maxLoad: number | undefined, log: (line: strin
 }
 
 /** Writes a result as bench-results/<name>-<UTC date and time>.json; returns the path. */
+/** Builds the fields every benchmark's JSON result starts with: what ran, when, where, and the load meanwhile. */
+export function resultHeader(benchmark: string, started: Date, host: unknown, load: { before: number[]; after: number[] }, runLog: RunLogEntry[]) {
+  return { benchmark, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), command: process.argv.slice(2), host, load, runLog };
+}
+
 export function writeResult(name: string, result: unknown, out?: string): string {
   const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
   const path = out ?? join(PROJECT_ROOT, 'bench-results', `${name}-${stamp}.json`);

@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { readHostFingerprint } from '../../apps/platform/host/fingerprint.js';
 import { efficiency, runAlternating, visionEncoderFlops, type BenchSubject, type Efficiency } from '../../models/bench/index.js';
 import { loadCaptioner, onnxruntimeVersion, type Captioner, type StageTimingsMs, type VariantInput } from '../../models/index.js';
-import { checkImage, defaultImage, loadAverage, loadPeaks, resolveModelDir, runBenchmark, waitForLoad, withCommonOptions, writeResult, type RunLogEntry } from './bench-setup.js';
+import { checkImage, defaultImage, loadAverage, loadPeaks, resolveModelDir, resultHeader, runBenchmark, waitForLoad, withCommonOptions, writeResult, type RunLogEntry } from './bench-setup.js';
 import { formatEfficiency, formatMedians, formatSpeedups, formatTargets, oursOverTorch, peerTargets, tokenAgreement, type PairResult, type SideResult } from './peer-report.js';
 import { stageMedians, summarizeStages } from './stage-summary.js';
 import { peerPython, TorchPeer, type TorchPipeline } from './torch-peer.js';
@@ -145,13 +145,7 @@ async function main(flags: PeerFlags): Promise<void> {
     const path = writeResult(
       'peer',
       {
-        benchmark: 'peer',
-        startedAt: started.toISOString(),
-        finishedAt: new Date().toISOString(),
-        command: process.argv.slice(2),
-        host,
-        load: { before: loadBefore, after: loadAfter },
-        runLog,
+        ...resultHeader('peer', started, host, { before: loadBefore, after: loadAfter }, runLog),
         settings: { modelDir, image, runs: flags.runs, warmupRuns: flags.warmup, newTokens: flags.newTokens, pruneAmount: PRUNE_AMOUNT },
         torch: { ...peer.ready, ...loaded, splitMatchesGenerate: splitChecks },
         ours: {

@@ -10,7 +10,7 @@ import { readHostFingerprint } from '../../apps/platform/host/fingerprint.js';
 import { safeRatio } from '../../apps/platform/stats/summary.js';
 import { efficiency, runAlternating, type BenchSubject, type Efficiency } from '../../models/bench/index.js';
 import { accuracyAgainstBaseline, loadCaptioner, onnxruntimeVersion, type AccuracyAgainstBaseline, type Captioner, type StageTimingsMs, type VariantInput } from '../../models/index.js';
-import { checkImage, defaultImage, loadAverage, loadPeaks, resolveModelDir, runBenchmark, waitForLoad, withCommonOptions, writeResult, type RunLogEntry } from './bench-setup.js';
+import { checkImage, defaultImage, loadAverage, loadPeaks, resolveModelDir, resultHeader, runBenchmark, waitForLoad, withCommonOptions, writeResult, type RunLogEntry } from './bench-setup.js';
 import { stageMedians, summarizeStages, type StageSummary } from './stage-summary.js';
 import { formatMs, formatPercent, formatRatio, formatTable } from './text-table.js';
 
@@ -152,13 +152,7 @@ async function main(flags: VariantsFlags): Promise<void> {
     const path = writeResult(
       'variants',
       {
-        benchmark: 'variants',
-        startedAt: started.toISOString(),
-        finishedAt: new Date().toISOString(),
-        command: process.argv.slice(2),
-        host,
-        load: { before: loadBefore, after: loadAfter },
-        runLog,
+        ...resultHeader('variants', started, host, { before: loadBefore, after: loadAfter }, runLog),
         settings: { modelDir, image, runs: flags.runs, warmupRuns: flags.warmup, newTokens: flags.newTokens },
         onnxruntimeVersion: onnxruntimeVersion(),
         peaks,
