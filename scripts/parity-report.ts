@@ -1,6 +1,6 @@
 /**
  * Prints how closely the engine matches transformers on a model, from fixtures written by
- * test/reference/blip_reference.py (run by hand; used for the full-size random-base figures):
+ * test/reference/blip_reference.py. It is run by hand and gives the full-size random-base figures:
  *   npx tsx scripts/parity-report.ts --model models/store/random-base --fixtures DIR
  */
 import { join } from 'node:path';

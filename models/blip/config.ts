@@ -1,7 +1,7 @@
 /**
  * BLIP's config.json, read into the few numbers the graph builder needs.
- * Missing keys take the transformers class defaults (BlipTextConfig, BlipVisionConfig);
- * the checkpoint's own file wins where it sets them (it sets 12 text heads, the class default is 8).
+ * Missing keys take the transformers class defaults (BlipTextConfig, BlipVisionConfig).
+ * The checkpoint's own file wins where it sets them: it sets 12 text heads where the class default is 8.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -119,7 +119,7 @@ export function loadBlipWeights(source: TensorSource, config: BlipConfig): Map<s
   return weights;
 }
 
-/** Looks a weight up, failing with the name when a builder asks for one that is not there. */
+/** Returns a loaded weight, or throws a ModelError naming it when the checkpoint lacks it. */
 export function getWeight(weights: ReadonlyMap<string, Weight>, name: string): Weight {
   const weight = weights.get(name);
   if (!weight) throw new ModelError(`weight ${name} is missing from the loaded checkpoint`);

@@ -78,10 +78,16 @@ class OnnxCaptioner implements Captioner {
     const forceNewTokens = options.forceNewTokens ?? decoding.forceNewTokens;
     // The total length follows transformers' precedence: forced count, then maxNewTokens, then maxLength.
     let total = decoding.maxLength ?? prompt.length + DEFAULT_MAX_NEW_TOKENS;
-    if (maxNewTokens !== undefined) total = prompt.length + maxNewTokens;
-    if (forceNewTokens !== undefined) total = prompt.length + forceNewTokens;
+    let setting = 'maxLength';
+    if (maxNewTokens !== undefined) {
+      total = prompt.length + maxNewTokens;
+      setting = 'maxNewTokens';
+    }
+    if (forceNewTokens !== undefined) {
+      total = prompt.length + forceNewTokens;
+      setting = 'forceNewTokens';
+    }
     if (total > text.maxPositions) {
-      const setting = forceNewTokens !== undefined ? 'forceNewTokens' : maxNewTokens !== undefined ? 'maxNewTokens' : 'maxLength';
       throw new VariantError(`the prompt (${prompt.length} decoder tokens with [DEC]) plus the new tokens make ${total} tokens, more than the model's ${text.maxPositions} positions; shorten the prompt or lower ${setting}`);
     }
     return { ...decoding, maxNewTokens, forceNewTokens, eosTokenId: text.sepTokenId, padTokenId: text.padTokenId };

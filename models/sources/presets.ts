@@ -82,7 +82,10 @@ export interface PresetOptions {
   force?: boolean;
 }
 
-/** Writes a complete model directory (checkpoint, configs, tokenizer) for a preset; nothing is left behind on failure. */
+/**
+ * Writes a complete model directory (checkpoint, configs, tokenizer) for a preset. It is built in a
+ * staging folder that is removed on failure, so `outDir` appears only when complete.
+ */
 export async function buildPresetModel(preset: Preset, outDir: string, options: PresetOptions = {}): Promise<void> {
   if (!PRESETS.includes(preset)) throw new ModelError(`unknown preset "${preset}"; choose one of ${PRESETS.join(', ')}`);
   const seed = options.seed ?? DEFAULT_PRESET_SEED;

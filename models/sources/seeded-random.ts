@@ -12,7 +12,7 @@ export class SeededRandom {
     this.state = seed >>> 0;
   }
 
-  /** A uniform sample in [0, 1). */
+  /** Returns a uniform sample in [0, 1). */
   uniform(): number {
     this.state = (this.state + 0x9e3779b9) >>> 0;
     let z = this.state;
@@ -22,7 +22,7 @@ export class SeededRandom {
     return z / 4294967296;
   }
 
-  /** A standard normal sample. */
+  /** Returns a standard normal sample. */
   normal(): number {
     if (this.spare !== undefined) {
       const value = this.spare;
@@ -36,7 +36,7 @@ export class SeededRandom {
     return radius * Math.cos(2 * Math.PI * v);
   }
 
-  /** An array of normal samples with the given mean and standard deviation. */
+  /** Returns normal samples with the given mean and standard deviation. */
   normals(count: number, mean: number, std: number): Float32Array {
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) out[i] = mean + std * this.normal();

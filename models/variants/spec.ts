@@ -90,8 +90,14 @@ export type VariantInput = z.input<typeof variantSchema>;
 /** A variant with every default filled in. */
 export type Variant = z.output<typeof variantSchema>;
 
-/** The fp32, dense, greedy variant every sweep measures against unless told otherwise. */
+/** The fp32, dense, greedy variant that a sweep measures against when it names no other baseline. */
 export const BASELINE_VARIANT: Variant = Object.freeze(variantSchema.parse({ name: 'baseline' })) as Variant;
+
+/** Compares object keys by UTF-16 code units, so the order does not depend on the locale. */
+function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
 
 /** Serializes with sorted keys, so that equal specs give equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
@@ -99,7 +105,7 @@ export function canonicalJson(value: unknown): string {
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareKeys(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

@@ -1,8 +1,8 @@
 /**
  * The model store: each variant of a model is built once into `MODEL/variants/<buildHash>/` and reused.
  * Several workers on one host may ask for the same variant at once: one takes an exclusive lock file
- * and builds into a private staging folder that is renamed into place when complete; the others wait,
- * so nobody ever reads a half-written variant.
+ * and builds into a private staging folder that is renamed into place when complete. The others wait,
+ * so no process reads a half-written variant.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -29,7 +29,7 @@ export function readReport(dir: string): VariantBuildReport | undefined {
 
 /**
  * Returns the variant's folder, building it with `build(stagingDir)` unless a complete one exists.
- * `reused` tells whether this call found it built.
+ * `reused` is true when this call found it built.
  */
 export async function ensureVariant(
   modelDir: string,

@@ -8,10 +8,12 @@ import { checkQuantization } from '../../../models/variants/quantization/index.j
 import { buildHash, variantHash, type Variant } from '../../../models/variants/spec.js';
 import { variantFromFlags } from '../variant-options.js';
 
+const PRUNED_UNITS = { heads: 'attention heads', neurons: 'feed-forward neurons', 'l1-unstructured': 'weights' } as const;
+
 function touchedLayers(variant: Variant, config: BlipConfig) {
   const pruning = variant.pruning.map((step) => {
     const layers = step.method === 'l1-unstructured' ? prunableLinears(config, step.targets, step.includeLmHead) : [];
-    const units = step.method === 'heads' ? 'attention heads' : step.method === 'neurons' ? 'feed-forward neurons' : 'weights';
+    const units = PRUNED_UNITS[step.method];
     return { method: step.method, amount: step.amount, removes: `${(step.amount * 100).toFixed(1)} % of ${units} per ${step.scope === 'global' ? 'model' : 'layer'} in ${step.targets}`, linearLayers: layers.length || undefined };
   });
   const groups = ['vision', 'text', 'cross-attention', 'lm-head'] as const;

@@ -48,7 +48,7 @@ export function listModels(prisma: PrismaClient): Promise<Model[]> {
 }
 
 /**
- * The config a model's variants are checked against before jobs are queued: a preset's own, the
+ * Returns the config that a model's variants are checked against before jobs are queued: a preset's own, the
  * model store's copy of a downloaded checkpoint, or BLIP base's shapes for a hub model not yet fetched.
  */
 export function modelConfig(model: Model, modelStore: string): BlipConfig {
